@@ -1,0 +1,152 @@
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { sql } from 'kysely';
+import { DomainError, InvalidInput } from './core/errors.ts';
+import { createApiRouter } from './core/http/api.ts';
+import type { AppEnv, Deps } from './core/http/env.ts';
+import { problem } from './core/http/problem.ts';
+import { getSetting } from './core/settings.ts';
+import { favicon, stylesheet } from './core/ui/assets.ts';
+import { ErrorPage, errorTitle, renderPage } from './core/ui/page.tsx';
+import { demoMarker } from './demo/model.ts';
+import { registerHomePages } from './home/pages.tsx';
+import { registerOrgApi } from './org/api.ts';
+import { registerOrgPages } from './org/pages.tsx';
+
+const isApi = (path: string) => path === '/api' || path.startsWith('/api/');
+
+/** Builds the whole HTTP app from the areas: the composition root. */
+export function createApp(deps: Deps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    const log = deps.log.child({ reqId: c.get('requestId') });
+    c.set('log', log);
+    const start = performance.now();
+    await next();
+    // Method, route and status only: never bodies, never query strings.
+    log.info(
+      {
+        method: c.req.method,
+        route: c.req.routePath,
+        status: c.res.status,
+        ms: Math.round(performance.now() - start),
+      },
+      'request',
+    );
+  });
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+      referrerPolicy: 'same-origin',
+      strictTransportSecurity: deps.config.baseUrl.startsWith('https:')
+        ? 'max-age=31536000; includeSubDomains'
+        : false,
+      crossOriginEmbedderPolicy: false,
+      xFrameOptions: 'DENY',
+    }),
+  );
+
+  app.get(stylesheet.path, (c) =>
+    c.body(stylesheet.body, 200, {
+      'Content-Type': 'text/css; charset=utf-8',
+      'Cache-Control': 'public, max-age=31536000, immutable',
+    }),
+  );
+  app.get(favicon.path, (c) =>
+    c.body(favicon.body, 200, {
+      'Content-Type': 'image/svg+xml',
+      'Cache-Control': 'public, max-age=86400',
+    }),
+  );
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    try {
+      await sql`select 1`.execute(deps.handle.db);
+      return c.json({ status: 'ready', database: deps.handle.engine });
+    } catch (error) {
+      c.get('log').error({ err: error }, 'readiness check failed');
+      return c.json({ status: 'unavailable', database: deps.handle.engine }, 503);
+    }
+  });
+
+  const api = createApiRouter();
+  registerOrgApi(api, deps);
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'paved API',
+      version: '1',
+      description:
+        'Run your internal developer platform as a product. Lists answer {items, nextCursor}; errors are application/problem+json.',
+    },
+    servers: [{ url: `${deps.config.baseUrl}/api/v1` }],
+  });
+  app.route('/api/v1', api);
+
+  const web = new Hono<AppEnv>();
+  web.use(async (c, next) => {
+    // Only pages show the demo banner, so only they read the marker.
+    if (!isApi(c.req.path) && !c.req.path.startsWith('/assets/')) {
+      c.set('demo', (await getSetting(deps.handle.db, demoMarker)) !== null);
+    }
+    await next();
+  });
+  registerHomePages(web, deps);
+  registerOrgPages(web, deps);
+  app.route('/', web);
+
+  app.notFound((c) => {
+    if (isApi(c.req.path)) {
+      return problem(c, {
+        title: 'Not found',
+        status: 404,
+        detail: `There is no API route ${c.req.method} ${c.req.path}. See /api/v1/openapi.json.`,
+      });
+    }
+    c.set('demo', false);
+    return renderPage(c, { title: errorTitle(404), status: 404 }, <ErrorPage status={404} />);
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof DomainError) {
+      if (isApi(c.req.path)) {
+        return problem(c, {
+          title: error.title,
+          status: error.status,
+          detail: error.message,
+          ...(error instanceof InvalidInput ? { errors: error.errors } : {}),
+        });
+      }
+      return renderPage(
+        c,
+        { title: errorTitle(error.status), status: error.status as 400 },
+        <ErrorPage status={error.status} detail={error.message} />,
+      );
+    }
+    // Unknown errors are logged in full and answered without internals.
+    (c.get('log') ?? deps.log).error({ err: error }, 'unhandled error');
+    if (isApi(c.req.path)) {
+      return problem(c, {
+        title: 'Internal server error',
+        status: 500,
+        detail: 'Something went wrong on our side. The error has been logged.',
+      });
+    }
+    return renderPage(c, { title: errorTitle(500), status: 500 }, <ErrorPage status={500} />);
+  });
+
+  return app;
+}

@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import { type Config, loadConfig } from './config.ts';
+import { type DbHandle, openDatabase } from './db/index.ts';
+import { migrateToLatest } from './db/migrate.ts';
+
+/** Exit codes every command uses: 0 ok, 1 failure, 2 bad usage. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+/** A failure to report on stderr in one line, with what to do next; never a stack trace. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.failure,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+/** Where a command writes: data to `out` (stdout), messages and progress to `err` (stderr). */
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: Record<string, string | undefined>;
+  isTty: boolean;
+}
+
+export const processIo: Io = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  env: process.env,
+  isTty: Boolean(process.stdout.isTTY),
+};
+
+/** Colour only on a terminal, and never when NO_COLOR is set. */
+export function useColor(io: Io): boolean {
+  return io.isTty && !io.env.NO_COLOR;
+}
+
+/** Bold text when colour is allowed. */
+export function bold(io: Io, text: string): string {
+  return useColor(io) ? `\u001b[1m${text}\u001b[22m` : text;
+}
+
+/**
+ * Opens the local database named by the environment, migrated, for an
+ * operator command; closes it afterwards whatever happens.
+ */
+export async function withDatabase<T>(
+  io: Io,
+  fn: (handle: DbHandle, config: Config) => Promise<T>,
+): Promise<T> {
+  const config = loadConfig(io.env);
+  const handle = await openDatabase(config.databaseUrl);
+  try {
+    await migrateToLatest(handle);
+    return await fn(handle, config);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Prints rows as an aligned text table that fits 80 columns, truncating the widest column. */
+export function formatTable(headers: string[], rows: string[][], width = 80): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const gap = 2;
+  let total = widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1);
+  while (total > width) {
+    const widest = widths.indexOf(Math.max(...widths));
+    if ((widths[widest] ?? 0) <= 8) break;
+    widths[widest] = (widths[widest] ?? 0) - 1;
+    total--;
+  }
+  const fit = (text: string, w: number) =>
+    text.length > w ? `${text.slice(0, Math.max(0, w - 1))}…` : text.padEnd(w);
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => fit(cell, widths[i] ?? 0))
+      .join(' '.repeat(gap))
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+/** Adds `--json` to a command that prints data. */
+export function withJson(cmd: Command): Command {
+  return cmd.option('--json', 'print JSON for scripts instead of a table');
+}

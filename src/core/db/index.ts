@@ -1,0 +1,83 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+export type Engine = 'sqlite' | 'postgres';
+export type Db = Kysely<Database>;
+
+/** An open database: the Kysely handle, which engine it is, and how to close it. */
+export interface DbHandle {
+  db: Db;
+  engine: Engine;
+  /** Where the database lives, for messages (a file path or a host/database, never a password). */
+  location: string;
+  close(): Promise<void>;
+}
+
+// pg returns int8 (count, sum) and numeric as strings; paved wants numbers on both engines.
+pg.types.setTypeParser(20, Number);
+pg.types.setTypeParser(1700, Number.parseFloat);
+
+export class DatabaseSetupError extends Error {
+  override name = 'DatabaseSetupError';
+}
+
+export interface OpenOptions {
+  /** PostgreSQL only: the schema to use (tests give each run its own). */
+  schema?: string;
+  /** PostgreSQL only: pool size. */
+  poolSize?: number;
+}
+
+/** Opens `sqlite:<path>` or `postgres://…` and checks the settings paved relies on. */
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<DbHandle> {
+  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length));
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
+  throw new DatabaseSetupError(`Unsupported database URL; use sqlite:<path> or postgres://…`);
+}
+
+function openSqlite(path: string): DbHandle {
+  const file = path === ':memory:' ? path : resolve(path);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const native = new SQLite(file);
+  native.pragma('journal_mode = WAL');
+  native.pragma('synchronous = FULL');
+  native.pragma('foreign_keys = ON');
+  native.pragma('busy_timeout = 5000');
+  // Read back: a crash must never lose an acknowledged write.
+  const synchronous = native.pragma('synchronous', { simple: true });
+  if (synchronous !== 2) {
+    native.close();
+    throw new DatabaseSetupError(`SQLite synchronous is ${synchronous}, expected FULL (2)`);
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
+  return {
+    db,
+    engine: 'sqlite',
+    location: file,
+    close: () => db.destroy(),
+  };
+}
+
+async function openPostgres(url: string, options: OpenOptions): Promise<DbHandle> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const parsed = new URL(url);
+  const location = `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy();
+    throw new DatabaseSetupError(
+      `Cannot reach PostgreSQL at ${location}: ${(error as Error).message}`,
+    );
+  }
+  return { db, engine: 'postgres', location, close: () => db.destroy() };
+}

@@ -1,0 +1,70 @@
+import type { Child } from 'hono/jsx';
+import { favicon, stylesheet } from './assets.ts';
+import { currentNav, primaryNav } from './nav.ts';
+
+export interface LayoutProps {
+  /** Page title; the document title becomes "<title> — paved". */
+  title: string;
+  /** Path of the page, to mark the current navigation item. */
+  path: string;
+  /** True when the database holds the generated demo organisation. */
+  demo: boolean;
+  children?: Child;
+}
+
+/** The page shell every HTML page uses: skip link, header, navigation, main, footer. */
+export function Layout({ title, path, demo, children }: LayoutProps) {
+  const current = currentNav(path);
+  return (
+    <html lang="en-GB">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} — paved`}</title>
+        <link rel="stylesheet" href={stylesheet.path} />
+        <link rel="icon" href={favicon.path} type="image/svg+xml" />
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          Skip to main content
+        </a>
+        <header class="site">
+          <div class="wrap">
+            <a class="brand" href="/">
+              paved
+            </a>
+            <nav class="primary" aria-label="Main">
+              <ul>
+                {primaryNav.map((item) => (
+                  <li>
+                    <a href={item.href} aria-current={item.href === current ? 'page' : undefined}>
+                      {item.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          </div>
+        </header>
+        {demo ? (
+          <div class="demo-banner">
+            <p class="wrap">
+              <strong>Demo organisation.</strong> The people, teams and figures here are generated
+              sample data, not a real organisation.
+            </p>
+          </div>
+        ) : null}
+        <main id="main" tabindex={-1}>
+          <div class="wrap">{children}</div>
+        </main>
+        <footer class="site">
+          <div class="wrap">
+            <p>
+              paved — your platform, run as a product. <a href="/api/v1/openapi.json">API</a>
+            </p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,35 @@
+import type { Hono } from 'hono';
+import type { AppEnv, Deps } from '../core/http/env.ts';
+import { EmptyState } from '../core/ui/components.tsx';
+import { renderPage } from '../core/ui/page.tsx';
+import { countPeople, listTeams } from '../org/store.ts';
+
+/** The home page. Later areas add what asks for each role's attention first. */
+export function registerHomePages(web: Hono<AppEnv>, { handle }: Deps): void {
+  web.get('/', async (c) => {
+    const teams = await listTeams(handle.db);
+    const people = await countPeople(handle.db, { activeOnly: true });
+    return renderPage(
+      c,
+      { title: 'Home' },
+      <>
+        <h1>Your platform, run as a product</h1>
+        <p class="lead">
+          paved measures what developers feel and what the platform saves them, gives every team an
+          exit door, and shows the reasoning behind every decision.
+        </p>
+        <h2>Your organisation</h2>
+        {people === 0 ? (
+          <EmptyState>
+            No one is here yet. An operator imports your organisation with{' '}
+            <code>paved import backstage</code>, or starts a demo with <code>paved demo</code>.
+          </EmptyState>
+        ) : (
+          <p>
+            {teams.length} teams and {people} people. <a href="/teams">See every team</a>.
+          </p>
+        )}
+      </>,
+    );
+  });
+}

@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { CliError, EXIT, type Io, processIo } from './core/cli.ts';
+import { ConfigError, loadConfig } from './core/config.ts';
+import { DatabaseSetupError, openDatabase } from './core/db/index.ts';
+import { migrateToLatest } from './core/db/migrate.ts';
+import { DomainError } from './core/errors.ts';
+import { createLogger } from './core/log.ts';
+import { registerDemoCli } from './demo/cli.ts';
+import { registerOrgCli } from './org/cli.ts';
+import { startServer } from './server.ts';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+const HELP_FOOTER = `
+Conventions:
+  Data goes to stdout, messages and progress to stderr. Commands that print
+  data accept --json. Colour is off when stdout is not a terminal or NO_COLOR
+  is set.
+
+Exit codes:
+  0  success
+  1  failure (the message on stderr says what to do next)
+  2  bad usage (an unknown command or option, a missing argument)
+
+Environment:
+  PAVED_DATABASE_URL  sqlite:./data/paved.db (default) or postgres://…
+  PAVED_HOST, PAVED_PORT, PAVED_BASE_URL, PAVED_LOG_LEVEL  see README.md
+`;
+
+/** The `paved` command with every area's subcommands. */
+export function buildProgram(io: Io): Command {
+  const program = new Command('paved')
+    .description('paved: run your internal developer platform as a product')
+    .version(pkg.version, '-V, --version', 'print the version')
+    .addHelpText('after', HELP_FOOTER)
+    .showHelpAfterError('(run paved help for the commands)')
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride();
+
+  program
+    .command('serve')
+    .description('serve the web UI and API (never adds demo data)')
+    .action(async () => {
+      const config = loadConfig(io.env);
+      const log = createLogger(config.logLevel);
+      const handle = await openDatabase(config.databaseUrl);
+      const applied = await migrateToLatest(handle);
+      if (applied.length > 0) io.err(`Applied ${applied.length} migration(s).`);
+      const server = await startServer(handle, config, log);
+      io.err(
+        `paved is listening on ${server.url} (database: ${handle.engine}, ${handle.location})`,
+      );
+      io.err('Press Ctrl+C to stop.');
+      const stop = async () => {
+        await server.close();
+        await handle.close();
+        process.exit(EXIT.ok);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .action(async () => {
+      const config = loadConfig(io.env);
+      const handle = await openDatabase(config.databaseUrl);
+      try {
+        const applied = await migrateToLatest(handle);
+        io.err(
+          applied.length === 0
+            ? 'The database is up to date.'
+            : `Applied ${applied.length} migration(s): ${applied.join(', ')}.`,
+        );
+      } finally {
+        await handle.close();
+      }
+    });
+
+  registerDemoCli(program, io);
+  registerOrgCli(program, io);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; errors become one line on stderr. */
+export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
+        return EXIT.ok;
+      }
+      if (error.code === 'commander.help') return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (error instanceof ConfigError) {
+      io.err(error.message);
+      return EXIT.failure;
+    }
+    if (error instanceof CliError) {
+      io.err(`paved: ${error.message}`);
+      return error.exitCode;
+    }
+    if (error instanceof DomainError || error instanceof DatabaseSetupError) {
+      io.err(`paved: ${error.message}`);
+      return EXIT.failure;
+    }
+    io.err(`paved: unexpected error: ${(error as Error).message ?? String(error)}`);
+    return EXIT.failure;
+  }
+}
