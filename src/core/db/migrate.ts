@@ -1,17 +1,34 @@
-import { type Kysely, type MigrationResultSet, Migrator } from 'kysely';
+import { type Kysely, type MigrationResultSet, Migrator, sql } from 'kysely';
 import type { DbHandle } from './index.ts';
 import { migrations } from './migrations/index.ts';
 
+const provider = { getMigrations: async () => migrations };
+
 /**
- * Applies every pending migration. On PostgreSQL, Kysely's migrator holds an
- * advisory lock for the run, so several instances may start at once.
+ * Applies every pending migration, safely when several processes start at
+ * once: PostgreSQL through Kysely's advisory lock, SQLite through one
+ * IMMEDIATE transaction that the other writers wait for.
  */
 export async function migrateToLatest(handle: DbHandle): Promise<string[]> {
-  const migrator = new Migrator({
-    db: handle.db as unknown as Kysely<unknown>,
-    provider: { getMigrations: async () => migrations },
-  });
-  const result: MigrationResultSet = await migrator.migrateToLatest();
+  let result: MigrationResultSet;
+  if (handle.engine === 'postgres') {
+    // PostgreSQL: the migrator takes pg_advisory_xact_lock inside its own transaction.
+    const migrator = new Migrator({ db: handle.db as unknown as Kysely<unknown>, provider });
+    result = await migrator.migrateToLatest();
+  } else {
+    // SQLite: Kysely's lock is in-process only, so hold the write lock for the whole run.
+    result = await handle.db.connection().execute(async (conn) => {
+      await sql`begin immediate`.execute(conn);
+      const migrator = new Migrator({
+        db: conn as unknown as Kysely<unknown>,
+        provider,
+        disableTransactions: true,
+      });
+      const r = await migrator.migrateToLatest();
+      await sql.raw(r.error ? 'rollback' : 'commit').execute(conn);
+      return r;
+    });
+  }
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
     const reason = result.error instanceof Error ? result.error.message : String(result.error);

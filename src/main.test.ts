@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { captureIo } from '../test/app.ts';
+import { freshDatabase } from '../test/engines.ts';
+import { formatTable } from './core/cli.ts';
+import { run } from './main.ts';
+
+const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+
+describe('paved CLI', () => {
+  it('prints its version on stdout', async () => {
+    const io = captureIo();
+    expect(await run(['--version'], io)).toBe(0);
+    expect(io.stdout().trim()).toBe(version);
+  });
+
+  it('documents the exit codes in help', async () => {
+    const io = captureIo();
+    expect(await run(['help'], io)).toBe(0);
+    expect(io.stdout()).toContain('Exit codes:');
+    expect(io.stdout()).toContain('2  bad usage');
+    expect(io.stdout()).toMatch(/serve\s+serve the web UI and API/);
+  });
+
+  it('exits 2 on an unknown command, saying so on stderr', async () => {
+    const io = captureIo();
+    expect(await run(['frobnicate'], io)).toBe(2);
+    expect(io.stderr()).toContain("unknown command 'frobnicate'");
+    expect(io.stdout()).toBe('');
+  });
+
+  it('exits 1 naming the variable when the configuration is bad', async () => {
+    const io = captureIo({ PAVED_PORT: 'eighty' });
+    expect(await run(['migrate'], io)).toBe(1);
+    expect(io.stderr()).toContain('PAVED_PORT="eighty" is not valid: expected a port number');
+  });
+
+  it('migrates a new database, then says it is up to date', async () => {
+    const handle = await freshDatabase('sqlite', { migrate: false });
+    try {
+      const io = captureIo({ PAVED_DATABASE_URL: handle.url });
+      expect(await run(['migrate'], io)).toBe(0);
+      expect(io.stderr()).toMatch(/^Applied 1 migration\(s\): 0001_org\./);
+      const again = captureIo({ PAVED_DATABASE_URL: handle.url });
+      expect(await run(['migrate'], again)).toBe(0);
+      expect(again.stderr()).toBe('The database is up to date.\n');
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('runs as a real process through bin/paved.js', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/paved.js', '--version']);
+    expect(stdout.trim()).toBe(version);
+    const failed = await promisify(execFile)(process.execPath, ['bin/paved.js', 'nope']).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failed).toMatchObject({ code: 2 });
+    expect((failed as { stderr: string }).stderr).toContain("unknown command 'nope'");
+  });
+});
+
+describe('formatTable', () => {
+  it('aligns columns and fits 80 columns by shortening the widest', () => {
+    const text = formatTable(
+      ['Team', 'People'],
+      [
+        ['payments', '12'],
+        ['x'.repeat(100), '3'],
+      ],
+    );
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/^Team\s+People$/);
+    expect(lines[1]).toMatch(/^payments\s+12$/);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    expect(lines[2]).toContain('…');
+  });
+});

@@ -1,0 +1,82 @@
+import { expect, it } from 'vitest';
+import { testApp } from '../../test/app.ts';
+import { describeEngines } from '../../test/engines.ts';
+import { buildTeam, seedOrg, smallOrg } from '../../test/factories.ts';
+import { setSetting } from '../core/settings.ts';
+import { demoMarker } from '../demo/model.ts';
+
+describeEngines('org pages', (handle) => {
+  async function page(path: string) {
+    const res = await testApp(handle()).request(path);
+    return { status: res.status, html: await res.text(), headers: res.headers };
+  }
+
+  it('shows the team tree with nested lists and links', async () => {
+    await seedOrg(handle().db);
+    const { status, html } = await page('/teams');
+    expect(status).toBe(200);
+    expect(html).toContain('<title>Teams — paved</title>');
+    expect(html.match(/<h1>/g)).toHaveLength(1);
+    // Payments is nested under Engineering, Checkout under Payments.
+    expect(html).toMatch(
+      /<a href="\/teams\/engineering">Engineering<\/a>.*<ul class="tree"><li><a href="\/teams\/payments">Payments<\/a>.*<a href="\/teams\/checkout">Checkout<\/a>/s,
+    );
+    expect(html).toContain('<a href="/teams" aria-current="page">Teams</a>');
+  });
+
+  it('shows a team with its people, sub-teams and services', async () => {
+    await seedOrg(handle().db);
+    const { html } = await page('/teams/payments');
+    expect(html).toContain('<h1>Payments</h1>');
+    expect(html).toContain('Part of <a href="/teams/engineering">Engineering</a>');
+    expect(html).toContain('<caption>People in Payments (2)</caption>');
+    expect(html).toContain('<time datetime="2024-03-01"');
+    expect(html).toContain('1 Mar 2024');
+    expect(html).toContain('<th scope="col" class="num">People</th>');
+  });
+
+  it('escapes names from the catalog', async () => {
+    const org = smallOrg();
+    org.teams.push(
+      buildTeam({
+        name: 'Evil',
+        ref: 'group:default/evil',
+        description: '<script>alert(1)</script>',
+      }),
+    );
+    await seedOrg(handle().db, org);
+    const { html } = await page('/teams/evil');
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('answers an unknown team with an HTML 404 page', async () => {
+    const { status, html, headers } = await page('/teams/nope');
+    expect(status).toBe(404);
+    expect(headers.get('content-type')).toMatch(/^text\/html/);
+    expect(html).toContain('<h1>Page not found</h1>');
+    expect(html).toContain('There is no team &quot;nope&quot;.');
+  });
+
+  it('labels every page of a demo database as demo data', async () => {
+    expect((await page('/')).html).not.toContain('Demo organisation.');
+    await setSetting(handle().db, demoMarker, { seed: 1, size: 'small', createdAt: '2026-11-01' });
+    for (const path of ['/', '/teams']) {
+      expect((await page(path)).html).toContain('<strong>Demo organisation.</strong>');
+    }
+  });
+
+  it('offers the import commands when there are no teams', async () => {
+    const { html } = await page('/teams');
+    expect(html).toContain('No teams yet.');
+    expect(html).toContain('<code>paved import backstage</code>');
+  });
+
+  it('sends the security headers on pages', async () => {
+    const { headers } = await page('/');
+    expect(headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(headers.get('x-content-type-options')).toBe('nosniff');
+    expect(headers.get('referrer-policy')).toBe('same-origin');
+  });
+});
