@@ -108,7 +108,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerOrgPages(web, deps);
   app.route('/', web);
 
-  app.notFound((c) => {
+  app.notFound(async (c) => {
     if (isApi(c.req.path)) {
       return problem(c, {
         title: 'Not found',
@@ -116,7 +116,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
         detail: `There is no API route ${c.req.method} ${c.req.path}. See /api/v1/openapi.json.`,
       });
     }
-    c.set('demo', false);
+    c.set('demo', (await getSetting(deps.handle.db, demoMarker)) !== null);
     return renderPage(c, { title: errorTitle(404), status: 404 }, <ErrorPage status={404} />);
   });
 

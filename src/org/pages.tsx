@@ -13,6 +13,15 @@ import {
   teamMembers,
 } from './store.ts';
 
+function peopleText(n: number): string {
+  return `${n} ${n === 1 ? 'person' : 'people'}`;
+}
+
+/** People in a team and every team below it. */
+function totalPeople(node: TeamNode, counts: Map<string, number>): number {
+  return node.children.reduce((sum, child) => sum + totalPeople(child, counts), counts.get(node.team.id) ?? 0);
+}
+
 function TeamTree({ nodes, counts }: { nodes: TeamNode[]; counts: Map<string, number> }) {
   return (
     <ul class="tree">
@@ -20,7 +29,9 @@ function TeamTree({ nodes, counts }: { nodes: TeamNode[]; counts: Map<string, nu
         <li>
           <a href={`/teams/${encodeURIComponent(n.team.slug)}`}>{n.team.name}</a>{' '}
           <span class="muted">
-            {counts.get(n.team.id) ?? 0} {(counts.get(n.team.id) ?? 0) === 1 ? 'person' : 'people'}
+            {n.children.length > 0
+              ? `${peopleText(totalPeople(n, counts))} in all, ${counts.get(n.team.id) ?? 0} directly`
+              : peopleText(counts.get(n.team.id) ?? 0)}
           </span>
           {n.children.length > 0 ? <TeamTree nodes={n.children} counts={counts} /> : null}
         </li>

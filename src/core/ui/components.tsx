@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Child } from 'hono/jsx';
 import type { FieldError } from '../errors.ts';
 
@@ -27,10 +28,13 @@ export function DataTable<T>(props: {
 }) {
   const { caption, columns, rows, sort, empty } = props;
   if (rows.length === 0 && empty) return <EmptyState>{empty}</EmptyState>;
+  // A table wider than the screen scrolls inside a named, focusable region,
+  // so keyboard users can scroll it too.
+  const captionId = `table-${randomBytes(4).toString('hex')}-caption`;
   return (
-    <div class="table-scroll">
+    <div class="table-scroll" role="region" aria-labelledby={captionId} tabindex={0}>
       <table>
-        <caption>{caption}</caption>
+        <caption id={captionId}>{caption}</caption>
         <thead>
           <tr>
             {columns.map((col) => (

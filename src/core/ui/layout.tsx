@@ -47,12 +47,12 @@ export function Layout({ title, path, demo, children }: LayoutProps) {
           </div>
         </header>
         {demo ? (
-          <div class="demo-banner">
+          <section class="demo-banner" aria-label="Demo organisation">
             <p class="wrap">
               <strong>Demo organisation.</strong> The people, teams and figures here are generated
               sample data, not a real organisation.
             </p>
-          </div>
+          </section>
         ) : null}
         <main id="main" tabindex={-1}>
           <div class="wrap">{children}</div>
