@@ -1,8 +1,96 @@
 import type { Command } from 'commander';
-import type { Io } from '../core/cli.ts';
+import { CliError, EXIT, type Io, withDatabase, withJson } from '../core/cli.ts';
+import { deleteAllData } from '../core/db/helpers.ts';
+import { countPeople } from '../org/store.ts';
+import { runDemo } from './generator.ts';
+import { DEMO_SIZES, type DemoSize } from './model.ts';
+
+interface DemoFlags {
+  size: string;
+  seed: string;
+  ifEmpty?: boolean;
+  reset?: boolean;
+  json?: boolean;
+}
+
+const MAX_SEED = 2 ** 31 - 1;
+
+const n = (value: number) => value.toLocaleString('en');
+
+/** Checks the flags; every mistake is bad usage (exit 2) with one line saying what is expected. */
+function parseFlags(flags: DemoFlags): { size: DemoSize; seed: number } {
+  if (flags.ifEmpty && flags.reset) {
+    throw new CliError('--if-empty and --reset cannot be used together; pick one.', EXIT.usage);
+  }
+  const size = DEMO_SIZES.find((s) => s === flags.size);
+  if (!size) {
+    throw new CliError(
+      `--size must be one of ${DEMO_SIZES.join(', ')}; got ${JSON.stringify(flags.size)}.`,
+      EXIT.usage,
+    );
+  }
+  const seed = /^\d+$/.test(flags.seed) ? Number(flags.seed) : Number.NaN;
+  if (!(seed <= MAX_SEED)) {
+    throw new CliError(
+      `--seed must be a whole number from 0 to ${MAX_SEED}; got ${JSON.stringify(flags.seed)}.`,
+      EXIT.usage,
+    );
+  }
+  return { size, seed };
+}
+
+/**
+ * The day the demo is generated as of: today in UTC, or PAVED_DEMO_TODAY
+ * (YYYY-MM-DD) so that tests and benchmarks get the same start dates on any day.
+ */
+function demoToday(io: Io): string {
+  const fixed = io.env.PAVED_DEMO_TODAY;
+  if (!fixed) return new Date().toISOString().slice(0, 10);
+  const ms = Date.parse(`${fixed}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(fixed) || Number.isNaN(ms)) {
+    throw new CliError(
+      `PAVED_DEMO_TODAY must be a date as YYYY-MM-DD; got ${JSON.stringify(fixed)}.`,
+      EXIT.usage,
+    );
+  }
+  return fixed;
+}
 
 /** `paved demo`: fills the database with a generated demo organisation. */
 export function registerDemoCli(program: Command, io: Io): void {
-  void program;
-  void io;
+  withJson(
+    program
+      .command('demo')
+      .description('fill the database with a generated demo organisation (deterministic per seed)')
+      .option('--size <size>', `how big an organisation: ${DEMO_SIZES.join(' or ')}`, 'small')
+      .option('--seed <n>', 'seed for the generator; the same seed gives the same data', '42')
+      .option('--if-empty', 'do nothing when the database already holds people')
+      .option('--reset', 'delete all data first, then generate the demo again'),
+  ).action(async (flags: DemoFlags) => {
+    const { size, seed } = parseFlags(flags);
+    const today = demoToday(io);
+    await withDatabase(io, async (handle) => {
+      if ((await countPeople(handle.db)) > 0 && !flags.reset) {
+        if (flags.ifEmpty) {
+          io.err('The database already holds people; leaving it as it is.');
+          return;
+        }
+        throw new CliError(
+          'The database already holds people. Pass --reset to delete all data and generate the demo again, or --if-empty to leave it as it is.',
+        );
+      }
+      const started = performance.now();
+      const progress = size === 'large' ? (message: string) => io.err(message) : undefined;
+      // Deleting runs in a transaction of its own: deleteAllData opens one on SQLite.
+      if (flags.reset) await deleteAllData(handle);
+      const summary = await runDemo(handle, { size, seed, today, ...(progress && { progress }) });
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      if (progress) progress(`Done in ${seconds} s.`);
+      io.err(
+        `Demo organisation (${size}, seed ${seed}): ${n(summary.teams)} teams, ` +
+          `${n(summary.people)} people, ${n(summary.services)} services.`,
+      );
+      if (flags.json) io.out(JSON.stringify(summary));
+    });
+  });
 }
