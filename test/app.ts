@@ -3,10 +3,16 @@ import type { Io } from '../src/core/cli.ts';
 import { loadConfig } from '../src/core/config.ts';
 import type { DbHandle } from '../src/core/db/index.ts';
 import { createLogger } from '../src/core/log.ts';
+import { ServerSecret } from '../src/core/secret.ts';
 
 /** The whole app over a test database, for in-process requests (`app.request(path)`). */
 export function testApp(handle: DbHandle) {
-  return createApp({ handle, config: loadConfig({}), log: createLogger('silent') });
+  return createApp({
+    handle,
+    config: loadConfig({}),
+    log: createLogger('silent'),
+    secret: ServerSecret.fromString('paved-test-secret-0123456789abcdef'),
+  });
 }
 
 /** An Io that captures what a command writes, for CLI tests. */

@@ -20,7 +20,7 @@ export const engines: Engine[] = postgresUrl ? ['sqlite', 'postgres'] : ['sqlite
 export async function freshDatabase(
   engine: Engine,
   opts: { migrate?: boolean } = {},
-): Promise<DbHandle & { url: string }> {
+): Promise<TestDb> {
   const suffix = randomBytes(6).toString('hex');
   let handle: DbHandle;
   let url: string;
@@ -68,9 +68,11 @@ async function adminQuery(text: string): Promise<void> {
  * Runs a suite once per engine, each test on a fresh migrated database.
  * @example describeEngines('org store', (db) => { it('…', async () => { await listTeams(db().db) }) })
  */
-export function describeEngines(title: string, body: (handle: () => DbHandle) => void): void {
+export type TestDb = DbHandle & { url: string };
+
+export function describeEngines(title: string, body: (handle: () => TestDb) => void): void {
   describe.each(engines)(`${title} [%s]`, (engine) => {
-    let handle: DbHandle | undefined;
+    let handle: TestDb | undefined;
     beforeEach(async () => {
       handle = await freshDatabase(engine);
     });

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
   it('uses the documented defaults when nothing is set', () => {
-    expect(loadConfig({})).toEqual({
+    expect(loadConfig({})).toMatchObject({
       databaseUrl: 'sqlite:./data/paved.db',
       host: '127.0.0.1',
       port: 3000,
@@ -20,7 +20,7 @@ describe('loadConfig', () => {
       PAVED_BASE_URL: 'https://paved.example.com/',
       PAVED_LOG_LEVEL: 'warn',
     });
-    expect(config).toEqual({
+    expect(config).toMatchObject({
       databaseUrl: 'postgres://paved@db:5432/paved',
       host: '0.0.0.0',
       port: 8080,

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { parseTrustedProxies, type TrustedProxies } from './net.ts';
+
+export const ROLE_NAMES = ['admin', 'platform', 'leader', 'developer'] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
 
 /** Deployment settings, read from PAVED_* environment variables. */
 export interface Config {
@@ -7,6 +11,19 @@ export interface Config {
   port: number;
   baseUrl: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The server secret, when given in the environment (otherwise a key file is used; see core/secret). */
+  secret?: string;
+  /** Load balancers and proxies whose X-Forwarded-For and identity headers paved believes. */
+  trustedProxies: TrustedProxies;
+  /** Single sign-on through a trusted proxy; off unless an identity header is named. */
+  sso: {
+    header: string;
+    groupsHeader?: string;
+    /** Group name → role, for users created at first sign-in. */
+    groupRoles: Record<string, RoleName>;
+  } | null;
+  sessionIdleHours: number;
+  sessionMaxDays: number;
 }
 
 /** Thrown when the environment holds bad values; one message per problem. */
@@ -55,6 +72,57 @@ const variables = {
     schema: z.enum(LOG_LEVELS).default('info'),
     expects: `one of ${LOG_LEVELS.join(', ')}`,
   },
+  PAVED_SECRET: {
+    schema: z.string().min(32).optional(),
+    expects: 'at least 32 random characters (or leave it unset to use a key file)',
+  },
+  PAVED_TRUSTED_PROXIES: {
+    schema: z.string().default(''),
+    expects: 'comma-separated addresses or CIDRs, such as 10.0.0.0/8,fd00::/8',
+  },
+  PAVED_SSO_HEADER: {
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/)
+      .optional(),
+    expects: 'a header name such as X-Forwarded-Email',
+  },
+  PAVED_SSO_GROUPS_HEADER: {
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/)
+      .optional(),
+    expects: 'a header name such as X-Forwarded-Groups',
+  },
+  PAVED_SSO_GROUP_ROLES: {
+    schema: z
+      .string()
+      .regex(/^\s*([^=,\s]+\s*=\s*(admin|platform|leader|developer)\s*(,\s*|$))*$/)
+      .default(''),
+    expects: 'group=role pairs such as platform-team=platform,eng-leads=leader',
+  },
+  PAVED_ALLOW_ANY_PROXY: {
+    schema: z.enum(['true', 'false']).default('false'),
+    expects: 'true or false',
+  },
+  PAVED_SESSION_IDLE_HOURS: {
+    schema: z
+      .string()
+      .regex(/^\d+$/)
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(168))
+      .default(8),
+    expects: 'hours from 1 to 168',
+  },
+  PAVED_SESSION_MAX_DAYS: {
+    schema: z
+      .string()
+      .regex(/^\d+$/)
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(90))
+      .default(7),
+    expects: 'days from 1 to 90',
+  },
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -69,7 +137,29 @@ export function loadConfig(env: Env = process.env): Config {
     if (parsed.success) values[name] = parsed.data;
     else problems.push(`${name}=${JSON.stringify(raw)} is not valid: expected ${expects}.`);
   }
+  const { proxies, problems: proxyProblems } = parseTrustedProxies(
+    values.PAVED_TRUSTED_PROXIES as string,
+  );
+  for (const p of proxyProblems) problems.push(`PAVED_TRUSTED_PROXIES: ${p}.`);
+  const ssoHeader = values.PAVED_SSO_HEADER as string | undefined;
+  if (ssoHeader && proxyProblems.length === 0) {
+    // Identity headers are only as trustworthy as the list of peers allowed to send them.
+    if (proxies.entries.length === 0) {
+      problems.push(
+        'PAVED_SSO_HEADER is set but PAVED_TRUSTED_PROXIES is empty: name the proxies that sign people in.',
+      );
+    } else if (proxies.catchAll && values.PAVED_ALLOW_ANY_PROXY !== 'true') {
+      problems.push(
+        'PAVED_TRUSTED_PROXIES trusts every address (0.0.0.0/0 or ::/0), so anyone could claim any identity; list your proxies, or set PAVED_ALLOW_ANY_PROXY=true if the network guarantees it.',
+      );
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
+  const groupRoles: Record<string, RoleName> = {};
+  for (const pair of (values.PAVED_SSO_GROUP_ROLES as string).split(',')) {
+    const [group, role] = pair.split('=').map((x) => x.trim());
+    if (group && role) groupRoles[group] = role as RoleName;
+  }
   const host = values.PAVED_HOST as string;
   const port = values.PAVED_PORT as number;
   const urlHost = host.includes(':') ? `[${host}]` : host;
@@ -79,5 +169,16 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     baseUrl: (values.PAVED_BASE_URL as string | undefined) ?? `http://${urlHost}:${port}`,
     logLevel: values.PAVED_LOG_LEVEL as Config['logLevel'],
+    secret: values.PAVED_SECRET as string | undefined,
+    trustedProxies: proxies,
+    sso: ssoHeader
+      ? {
+          header: ssoHeader.toLowerCase(),
+          groupsHeader: (values.PAVED_SSO_GROUPS_HEADER as string | undefined)?.toLowerCase(),
+          groupRoles,
+        }
+      : null,
+    sessionIdleHours: values.PAVED_SESSION_IDLE_HOURS as number,
+    sessionMaxDays: values.PAVED_SESSION_MAX_DAYS as number,
   };
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { CliError, EXIT, type Io, withDatabase, withJson } from '../core/cli.ts';
-import { deleteAllData } from '../core/db/helpers.ts';
 import { countPeople } from '../org/store.ts';
 import { runDemo } from './generator.ts';
 import { DEMO_SIZES, type DemoSize } from './model.ts';
@@ -81,9 +80,13 @@ export function registerDemoCli(program: Command, io: Io): void {
       }
       const started = performance.now();
       const progress = size === 'large' ? (message: string) => io.err(message) : undefined;
-      // Deleting runs in a transaction of its own: deleteAllData opens one on SQLite.
-      if (flags.reset) await deleteAllData(handle);
-      const summary = await runDemo(handle, { size, seed, today, ...(progress && { progress }) });
+      const summary = await runDemo(handle, {
+        size,
+        seed,
+        today,
+        reset: Boolean(flags.reset),
+        ...(progress && { progress }),
+      });
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       if (progress) progress(`Done in ${seconds} s.`);
       io.err(

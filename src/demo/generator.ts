@@ -1,6 +1,6 @@
 // The demo runner: parts, each an area's share of the demo, written in one transaction.
 
-import { nowIso } from '../core/db/helpers.ts';
+import { deleteAllData, nowIso } from '../core/db/helpers.ts';
 import type { Db, DbHandle, Engine } from '../core/db/index.ts';
 import { setSetting } from '../core/settings.ts';
 import type { Person, Service, Team } from '../org/model.ts';
@@ -60,6 +60,8 @@ export interface DemoOptions {
   seed: number;
   /** YYYY-MM-DD (UTC). */
   today: string;
+  /** Delete every row first (accounts and the audit log too), in the same transaction. */
+  reset?: boolean;
   progress?: (message: string) => void;
 }
 
@@ -83,6 +85,7 @@ export async function runDemo(
   parts: readonly DemoPart[] = demoParts,
 ): Promise<DemoSummary> {
   return handle.db.transaction().execute(async (trx) => {
+    if (opts.reset) await deleteAllData(trx, handle.engine);
     const ctx: Omit<DemoContext, 'rng'> = {
       db: trx,
       engine: handle.engine,

@@ -98,8 +98,8 @@ export interface EntityRef {
 
 /**
  * Parses a Backstage entity ref (`kind:namespace/name`, `namespace/name` or
- * `name`), filling in the defaults the way Backstage does. Kind and namespace
- * compare case-insensitively, so both are lower-cased.
+ * `name`), filling in the defaults the way Backstage does. Refs compare
+ * case-insensitively in Backstage, so every part is lower-cased.
  * @example parseEntityRef('team-a', 'group') // { kind: 'group', namespace: 'default', name: 'team-a' }
  */
 export function parseEntityRef(
@@ -114,7 +114,7 @@ export function parseEntityRef(
   const slash = rest.indexOf('/');
   const namespace = slash > 0 ? rest.slice(0, slash) : defaultNamespace;
   const name = slash > 0 ? rest.slice(slash + 1) : rest;
-  return { kind: kind.toLowerCase(), namespace: namespace.toLowerCase(), name };
+  return { kind: kind.toLowerCase(), namespace: namespace.toLowerCase(), name: name.toLowerCase() };
 }
 
 /** `kind:namespace/name`, the canonical form paved stores. */

@@ -29,7 +29,9 @@ describeEngines('org pages', (handle) => {
     const { html } = await page('/teams/payments');
     expect(html).toContain('<h1>Payments</h1>');
     expect(html).toContain('Part of <a href="/teams/engineering">Engineering</a>');
-    expect(html).toMatch(/<caption id="table-[0-9a-f]+-caption">People in Payments \(2\)<\/caption>/);
+    expect(html).toMatch(
+      /<caption id="table-[0-9a-f]+-caption">People in Payments \(2\)<\/caption>/,
+    );
     expect(html).toContain('<time datetime="2024-03-01"');
     expect(html).toContain('1 Mar 2024');
     expect(html).toContain('<th scope="col" class="num">People</th>');

@@ -19,7 +19,10 @@ function peopleText(n: number): string {
 
 /** People in a team and every team below it. */
 function totalPeople(node: TeamNode, counts: Map<string, number>): number {
-  return node.children.reduce((sum, child) => sum + totalPeople(child, counts), counts.get(node.team.id) ?? 0);
+  return node.children.reduce(
+    (sum, child) => sum + totalPeople(child, counts),
+    counts.get(node.team.id) ?? 0,
+  );
 }
 
 function TeamTree({ nodes, counts }: { nodes: TeamNode[]; counts: Map<string, number> }) {

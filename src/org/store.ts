@@ -214,13 +214,13 @@ export async function applyOrgSnapshot(
       }
     }
     const old = teamByRef.get(rec.ref);
-    const next = {
+    const next = definedOnly({
       name: rec.name,
-      type: rec.type ?? null,
-      description: rec.description ?? null,
+      type: rec.type,
+      description: rec.description,
       parent_id: parentId,
       inactive_since: null,
-    };
+    });
     if (!old) {
       if (parentId) {
         await db
@@ -272,18 +272,31 @@ export async function applyOrgSnapshot(
         );
       }
     }
-    const next = {
+    const next = definedOnly({
       name: rec.name,
-      email: rec.email?.trim() || null,
-      team_id: teamId,
-      start_date: rec.startDate ?? null,
-      level: rec.level ?? null,
-      location: rec.location ?? null,
+      email: rec.email === undefined ? undefined : rec.email?.trim() || null,
+      team_id: rec.teamRef === undefined ? undefined : teamId,
+      start_date: rec.startDate,
+      level: rec.level,
+      location: rec.location,
       inactive_since: null,
-    };
+    });
     const old = personByRef.get(rec.ref);
     if (!old) {
-      newPeople.push({ id: newId(), ref: rec.ref, ...next, created_at: now, updated_at: now });
+      newPeople.push({
+        id: newId(),
+        ref: rec.ref,
+        email: null,
+        team_id: null,
+        start_date: null,
+        level: null,
+        location: null,
+        ...next,
+        name: rec.name,
+        inactive_since: null,
+        created_at: now,
+        updated_at: now,
+      });
       summary.people.created++;
     } else if (differs(old, next)) {
       await db
@@ -368,7 +381,22 @@ export async function applyOrgSnapshot(
   return { ...summary, warnings };
 }
 
-/** Marks active rows whose ref is not in the import as inactive from `today`; returns how many. */
+/**
+ * A record's fields with `undefined` left out: a field the import does not
+ * carry keeps its stored value (a Backstage import must not erase the start
+ * dates a CSV import set); `null` clears it.
+ */
+function definedOnly<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(fields).filter(([, v]) => v !== undefined),
+  ) as Partial<T>;
+}
+
+/**
+ * Marks active rows whose ref is not in the import as inactive from `today`;
+ * returns how many. Only rows of the kinds the import brings are considered
+ * (a Backstage import never deactivates people that came from a CSV).
+ */
 async function deactivateMissing(
   db: Db,
   table: 'teams' | 'people' | 'services',
@@ -377,7 +405,10 @@ async function deactivateMissing(
   today: string,
 ): Promise<number> {
   const keep = new Set(imported.map((r) => r.ref));
-  const gone = existing.filter((r) => !keep.has(r.ref) && r.inactive_since === null);
+  const kinds = new Set(imported.map((r) => refKind(r.ref)));
+  const gone = existing.filter(
+    (r) => !keep.has(r.ref) && r.inactive_since === null && kinds.has(refKind(r.ref)),
+  );
   for (const ids of chunk(
     gone.map((r) => r.id),
     500,
@@ -389,6 +420,10 @@ async function deactivateMissing(
       .execute();
   }
   return gone.length;
+}
+
+function refKind(ref: string): string {
+  return ref.slice(0, ref.indexOf(':') + 1);
 }
 
 /** True when any field of `next` differs from the stored row. */

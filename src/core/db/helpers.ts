@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db, DbHandle } from './index.ts';
+import type { Db, Engine } from './index.ts';
 
 /** A random, opaque, non-time-ordered id. */
 export function newId(): string {
@@ -36,35 +36,36 @@ export function chunk<T>(rows: readonly T[], size: number): T[][] {
 }
 
 /** Tables that hold paved's data (every table but the migrator's own), in the current schema. */
-export async function dataTables(handle: DbHandle): Promise<string[]> {
+export async function dataTables(db: Db, engine: Engine): Promise<string[]> {
   const rows =
-    handle.engine === 'sqlite'
+    engine === 'sqlite'
       ? // SQLite: the schema lives in sqlite_master.
         await sql<{ name: string }>`select name from sqlite_master
           where type = 'table' and name not like 'sqlite_%' and name not like 'kysely_%'`.execute(
-          handle.db,
+          db,
         )
       : // PostgreSQL: the tables of the schema first on the search path.
         await sql<{ name: string }>`select table_name as name from information_schema.tables
           where table_schema = current_schema() and table_type = 'BASE TABLE'
-          and table_name not like 'kysely_%'`.execute(handle.db);
+          and table_name not like 'kysely_%'`.execute(db);
   return rows.rows.map((r) => r.name).sort();
 }
 
-/** Deletes every row of paved's data, keeping the schema (for `paved demo --reset`). */
-export async function deleteAllData(handle: DbHandle): Promise<void> {
-  const tables = await dataTables(handle);
+/**
+ * Deletes every row of paved's data, keeping the schema (for `paved demo
+ * --reset`). Run it inside the caller's transaction.
+ */
+export async function deleteAllData(db: Db, engine: Engine): Promise<void> {
+  const tables = await dataTables(db, engine);
   if (tables.length === 0) return;
-  if (handle.engine === 'postgres') {
+  if (engine === 'postgres') {
     // PostgreSQL: one TRUNCATE resolves foreign keys between the listed tables.
-    await sql`truncate table ${sql.join(tables.map((t) => sql.table(t)))}`.execute(handle.db);
+    await sql`truncate table ${sql.join(tables.map((t) => sql.table(t)))}`.execute(db);
     return;
   }
-  // SQLite: rows go in one transaction with foreign keys checked only at commit.
-  await handle.db.transaction().execute(async (trx) => {
-    await sql`pragma defer_foreign_keys = on`.execute(trx);
-    for (const table of tables) await sql`delete from ${sql.table(table)}`.execute(trx);
-  });
+  // SQLite: foreign keys are checked at commit, so the order of deletes does not matter.
+  await sql`pragma defer_foreign_keys = on`.execute(db);
+  for (const table of tables) await sql`delete from ${sql.table(table)}`.execute(db);
 }
 
 export type { Db };

@@ -13,7 +13,16 @@ export async function migrateToLatest(handle: DbHandle): Promise<string[]> {
   let result: MigrationResultSet;
   if (handle.engine === 'postgres') {
     // PostgreSQL: the migrator takes pg_advisory_xact_lock inside its own transaction.
-    const migrator = new Migrator({ db: handle.db as unknown as Kysely<unknown>, provider });
+    // Its tables belong to the schema paved runs in; without naming it, Kysely
+    // would find another schema's migration tables and skip creating its own.
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(
+      handle.db,
+    );
+    const migrator = new Migrator({
+      db: handle.db as unknown as Kysely<unknown>,
+      provider,
+      migrationTableSchema: rows[0]?.schema,
+    });
     result = await migrator.migrateToLatest();
   } else {
     // SQLite: Kysely's lock is in-process only, so hold the write lock for the whole run.

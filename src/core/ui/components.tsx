@@ -32,7 +32,7 @@ export function DataTable<T>(props: {
   // so keyboard users can scroll it too.
   const captionId = `table-${randomBytes(4).toString('hex')}-caption`;
   return (
-    <div class="table-scroll" role="region" aria-labelledby={captionId} tabindex={0}>
+    <section class="table-scroll" aria-labelledby={captionId} tabindex={0}>
       <table>
         <caption id={captionId}>{caption}</caption>
         <thead>
@@ -58,7 +58,7 @@ export function DataTable<T>(props: {
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
 

@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_org.ts';
+import * as m0002 from './0002_identity.ts';
 
 /** Every migration, in order. Add a line per new numbered file. */
 export const migrations: Record<string, Migration> = {
   '0001_org': m0001,
+  '0002_identity': m0002,
 };

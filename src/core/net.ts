@@ -1,0 +1,89 @@
+import { BlockList, isIP } from 'node:net';
+
+/** A parsed list of trusted proxy addresses and networks. */
+export interface TrustedProxies {
+  entries: string[];
+  /** True when the list trusts every address (0.0.0.0/0 or ::/0). */
+  catchAll: boolean;
+  has(address: string): boolean;
+}
+
+/** `::ffff:10.0.0.1` → `10.0.0.1`; drops an IPv6 zone; lower-cases. */
+export function normalizeAddress(address: string): string {
+  let a = address.trim().toLowerCase();
+  const zone = a.indexOf('%');
+  if (zone >= 0) a = a.slice(0, zone);
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
+  return mapped ? mapped[1]! : a;
+}
+
+/**
+ * Parses `PAVED_TRUSTED_PROXIES`: comma-separated addresses or CIDRs.
+ * Returns the problems instead of throwing, so config can list them all.
+ */
+export function parseTrustedProxies(text: string): { proxies: TrustedProxies; problems: string[] } {
+  const list = new BlockList();
+  const entries: string[] = [];
+  const problems: string[] = [];
+  let catchAll = false;
+  for (const raw of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const [addrPart, prefixPart] = raw.split('/');
+    const address = normalizeAddress(addrPart ?? '');
+    const family = isIP(address);
+    if (family === 0) {
+      problems.push(`"${raw}" is not an IP address or CIDR`);
+      continue;
+    }
+    const type = family === 4 ? 'ipv4' : 'ipv6';
+    const max = family === 4 ? 32 : 128;
+    if (prefixPart === undefined) {
+      list.addAddress(address, type);
+    } else {
+      const prefix = Number(prefixPart);
+      if (!/^\d+$/.test(prefixPart) || prefix > max) {
+        problems.push(`"${raw}" has an invalid prefix length`);
+        continue;
+      }
+      if (prefix === 0) catchAll = true;
+      list.addSubnet(address, prefix, type);
+    }
+    entries.push(raw);
+  }
+  return {
+    proxies: {
+      entries,
+      catchAll,
+      has: (address) => {
+        const a = normalizeAddress(address);
+        const family = isIP(a);
+        return family !== 0 && list.check(a, family === 4 ? 'ipv4' : 'ipv6');
+      },
+    },
+    problems,
+  };
+}
+
+/**
+ * The client's address: the socket peer, unless the peer is a trusted proxy;
+ * then the right-most X-Forwarded-For entry that is not itself a trusted proxy.
+ * Never trusts X-Forwarded-For from anyone else.
+ */
+export function clientAddress(
+  peer: string,
+  forwardedFor: string | undefined,
+  trusted: TrustedProxies,
+): string {
+  const peerAddress = normalizeAddress(peer);
+  if (!trusted.has(peerAddress) || !forwardedFor) return peerAddress;
+  const hops = forwardedFor
+    .split(',')
+    .map((h) => normalizeAddress(h))
+    .filter((h) => isIP(h) !== 0);
+  for (let i = hops.length - 1; i >= 0; i--) {
+    if (!trusted.has(hops[i]!)) return hops[i]!;
+  }
+  return hops[0] ?? peerAddress;
+}

@@ -1,0 +1,69 @@
+import type { RoleName } from './config.ts';
+import { Forbidden, Unauthorized } from './errors.ts';
+
+export { ROLE_NAMES, type RoleName } from './config.ts';
+
+/** Who is acting: a signed-in user, with the team they act for. */
+export interface Actor {
+  userId: string;
+  email: string;
+  name: string;
+  role: RoleName;
+  /** The imported person with the account's email, if any. */
+  personId: string | null;
+  teamId: string | null;
+  /** The person's team and every team below it: members act for sub-teams too. */
+  teamIds: string[];
+  via: 'session' | 'token' | 'proxy';
+}
+
+/** What a policy may look at besides the actor. */
+export interface PolicyObject {
+  /** The team that owns the object or that the action is for. */
+  teamId?: string | null;
+  /** The user who owns the object (a token, a feedback item). */
+  ownerId?: string | null;
+}
+
+type Rule = (actor: Actor, object: PolicyObject) => boolean;
+
+const anyone: Rule = () => true;
+const roles =
+  (...allowed: RoleName[]): Rule =>
+  (actor) =>
+    allowed.includes(actor.role);
+const forOwnTeam: Rule = (actor, object) =>
+  Boolean(object.teamId) && actor.teamIds.includes(object.teamId as string);
+
+/**
+ * Every named policy in paved. Handlers call one by name and never compare
+ * roles themselves. `public` is the only policy that admits anonymous callers.
+ * Areas add their policies here.
+ */
+export const policies = {
+  public: null,
+  'signed-in': anyone,
+  'org.read': anyone,
+  'account.manage': anyone,
+  'users.manage': roles('admin'),
+  'audit.read': roles('admin'),
+  'settings.manage': roles('admin'),
+  'team.act': forOwnTeam,
+} satisfies Record<string, Rule | null>;
+
+export type PolicyName = keyof typeof policies;
+
+/** True when the actor may do `name` to the object. */
+export function can(actor: Actor | null, name: PolicyName, object: PolicyObject = {}): boolean {
+  const rule = policies[name];
+  if (rule === null) return true;
+  if (!actor) return false;
+  return rule(actor, object);
+}
+
+/** Throws Unauthorized (nobody signed in) or Forbidden unless the actor may do `name`. */
+export function authorize(actor: Actor | null, name: PolicyName, object: PolicyObject = {}): void {
+  if (can(actor, name, object)) return;
+  if (!actor) throw new Unauthorized('Sign in to continue.');
+  throw new Forbidden('You do not have permission to do this.');
+}
