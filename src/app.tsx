@@ -2,8 +2,10 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { sql } from 'kysely';
-import { DomainError, InvalidInput } from './core/errors.ts';
+import { DomainError, InvalidInput, Unauthorized } from './core/errors.ts';
 import { createApiRouter } from './core/http/api.ts';
+import { authenticate, policy } from './core/http/auth.ts';
+import { csrfProtection, writeRateLimit } from './core/http/csrf.tsx';
 import type { AppEnv, Deps } from './core/http/env.ts';
 import { problem } from './core/http/problem.ts';
 import { getSetting } from './core/settings.ts';
@@ -11,6 +13,8 @@ import { favicon, stylesheet } from './core/ui/assets.ts';
 import { ErrorPage, errorTitle, renderPage } from './core/ui/page.tsx';
 import { demoMarker } from './demo/model.ts';
 import { registerHomePages } from './home/pages.tsx';
+import { registerIdentityApi } from './identity/api.ts';
+import { registerIdentityPages } from './identity/pages.tsx';
 import { registerOrgApi } from './org/api.ts';
 import { registerOrgPages } from './org/pages.tsx';
 
@@ -26,7 +30,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     c.set('log', log);
     const start = performance.now();
     await next();
-    // Method, route and status only: never bodies, never query strings.
+    // Method, route and status only: never the user, bodies or query strings.
     log.info(
       {
         method: c.req.method,
@@ -57,22 +61,25 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       xFrameOptions: 'DENY',
     }),
   );
+  app.use(authenticate(deps));
+  app.use(csrfProtection(deps));
+  app.use(writeRateLimit(deps));
 
-  app.get(stylesheet.path, (c) =>
+  app.get(stylesheet.path, policy('public'), (c) =>
     c.body(stylesheet.body, 200, {
       'Content-Type': 'text/css; charset=utf-8',
       'Cache-Control': 'public, max-age=31536000, immutable',
     }),
   );
-  app.get(favicon.path, (c) =>
+  app.get(favicon.path, policy('public'), (c) =>
     c.body(favicon.body, 200, {
       'Content-Type': 'image/svg+xml',
       'Cache-Control': 'public, max-age=86400',
     }),
   );
 
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', async (c) => {
+  app.get('/healthz', policy('public'), (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', policy('public'), async (c) => {
     try {
       await sql`select 1`.execute(deps.handle.db);
       return c.json({ status: 'ready', database: deps.handle.engine });
@@ -84,16 +91,27 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   const api = createApiRouter();
   registerOrgApi(api, deps);
-  api.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'paved API',
-      version: '1',
-      description:
-        'Run your internal developer platform as a product. Lists answer {items, nextCursor}; errors are application/problem+json.',
-    },
-    servers: [{ url: `${deps.config.baseUrl}/api/v1` }],
+  registerIdentityApi(api, deps);
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API token from your account page or `paved token create`.',
   });
+  api.get('/openapi.json', policy('public'), (c) =>
+    c.json(
+      api.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: {
+          title: 'paved API',
+          version: '1',
+          description:
+            'Run your internal developer platform as a product. Authenticate with a bearer token. Lists answer {items, nextCursor}; errors are application/problem+json.',
+        },
+        servers: [{ url: `${deps.config.baseUrl}/api/v1` }],
+        security: [{ bearer: [] }],
+      }),
+    ),
+  );
   app.route('/api/v1', api);
 
   const web = new Hono<AppEnv>();
@@ -105,6 +123,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     await next();
   });
   registerHomePages(web, deps);
+  registerIdentityPages(web, deps);
   registerOrgPages(web, deps);
   app.route('/', web);
 
@@ -129,6 +148,10 @@ export function createApp(deps: Deps): Hono<AppEnv> {
           detail: error.message,
           ...(error instanceof InvalidInput ? { errors: error.errors } : {}),
         });
+      }
+      if (error instanceof Unauthorized && c.req.method === 'GET') {
+        // A browser that is not signed in goes to the sign-in page and comes back.
+        return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
       }
       return renderPage(
         c,

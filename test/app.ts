@@ -2,8 +2,12 @@ import { createApp } from '../src/app.tsx';
 import type { Io } from '../src/core/cli.ts';
 import { loadConfig } from '../src/core/config.ts';
 import type { DbHandle } from '../src/core/db/index.ts';
+import { sessionCookieName } from '../src/core/http/auth.ts';
 import { createLogger } from '../src/core/log.ts';
+import type { RoleName } from '../src/core/policy.ts';
 import { ServerSecret } from '../src/core/secret.ts';
+import type { User } from '../src/identity/model.ts';
+import { createSession, createToken, createUser } from '../src/identity/store.ts';
 
 /** The whole app over a test database, for in-process requests (`app.request(path)`). */
 export function testApp(handle: DbHandle) {
@@ -29,5 +33,46 @@ export function captureIo(env: Record<string, string | undefined> = {}): Io & {
     isTty: false,
     stdout: () => out.join(''),
     stderr: () => err.join(''),
+  };
+}
+
+/** A signed-in user for tests: bearer headers for the API, cookie headers for pages. */
+export interface TestUser {
+  user: User;
+  token: string;
+  csrfToken: string;
+  /** `Authorization: Bearer …` */
+  bearer: Record<string, string>;
+  /** `Cookie: __Host-paved_session=…` */
+  cookie: Record<string, string>;
+}
+
+let userCounter = 0;
+
+/** Creates a user with a role (and optional email, to link a person) with a token and a session. */
+export async function signIn(
+  handle: DbHandle,
+  role: RoleName = 'developer',
+  email = `user${++userCounter}-${role}@example.test`,
+): Promise<TestUser> {
+  const user = await createUser(handle.db, {
+    email,
+    name: `Test ${role}`,
+    role,
+    passwordHash: null,
+  });
+  const { value } = await createToken(handle.db, {
+    userId: user.id,
+    name: 'test',
+    expiresAt: null,
+  });
+  const session = await createSession(handle.db, user.id, { maxDays: 7 });
+  const { name } = sessionCookieName(loadConfig({}).baseUrl);
+  return {
+    user,
+    token: value,
+    csrfToken: session.csrfToken,
+    bearer: { Authorization: `Bearer ${value}` },
+    cookie: { Cookie: `${name}=${session.cookieValue}` },
   };
 }

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
 import { EmptyState } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
@@ -6,7 +7,7 @@ import { countPeople, listTeams } from '../org/store.ts';
 
 /** The home page. Later areas add what asks for each role's attention first. */
 export function registerHomePages(web: Hono<AppEnv>, { handle }: Deps): void {
-  web.get('/', async (c) => {
+  web.get('/', policy('signed-in'), async (c) => {
     const teams = await listTeams(handle.db);
     const people = await countPeople(handle.db, { activeOnly: true });
     return renderPage(

@@ -1,11 +1,12 @@
 import { expect, it } from 'vitest';
-import { testApp } from '../../test/app.ts';
+import { signIn, testApp } from '../../test/app.ts';
 import { describeEngines } from '../../test/engines.ts';
 import { seedOrg } from '../../test/factories.ts';
 
 describeEngines('org API', (handle) => {
-  async function get(path: string) {
-    const res = await testApp(handle()).request(path);
+  async function get(path: string, headers?: Record<string, string>) {
+    const auth = headers ?? (await signIn(handle())).bearer;
+    const res = await testApp(handle()).request(path, { headers: auth });
     return { status: res.status, type: res.headers.get('content-type'), body: await res.json() };
   }
 
@@ -114,8 +115,16 @@ describeEngines('org API', (handle) => {
     expect((await get('/api/v1/services?team=ghost')).status).toBe(404);
   });
 
-  it('reports readiness with the engine', async () => {
-    const { status, body } = await get('/readyz');
+  it('asks for sign-in without a token, and refuses an unknown one', async () => {
+    const anonymous = await get('/api/v1/teams', {});
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.type).toBe('application/problem+json');
+    const forged = await get('/api/v1/teams', { Authorization: 'Bearer pvd_forged' });
+    expect(forged.status).toBe(401);
+  });
+
+  it('reports readiness with the engine, to anyone', async () => {
+    const { status, body } = await get('/readyz', {});
     expect(status).toBe(200);
     expect(body).toEqual({ status: 'ready', database: handle().engine });
   });

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { NotFound } from '../core/errors.ts';
 import { json, PageQuery, pageOf, problemResponses } from '../core/http/api.ts';
+import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
 import type { Person, Service, Team } from './model.ts';
 import {
@@ -123,6 +124,7 @@ export function registerOrgApi(api: OpenAPIHono<AppEnv>, { handle }: Deps): void
       method: 'get',
       path: '/teams',
       tags: ['Org'],
+      middleware: [policy('org.read')] as const,
       summary: 'List teams',
       request: { query: PageQuery },
       responses: {
@@ -149,9 +151,10 @@ export function registerOrgApi(api: OpenAPIHono<AppEnv>, { handle }: Deps): void
       method: 'get',
       path: '/teams/{slug}',
       tags: ['Org'],
+      middleware: [policy('org.read')] as const,
       summary: 'One team with its members, sub-teams and services',
       request: { params: z.object({ slug: z.string().max(200) }) },
-      responses: { 200: json(TeamDetailSchema, 'The team'), ...problemResponses(404) },
+      responses: { 200: json(TeamDetailSchema, 'The team'), ...problemResponses(401, 404) },
     }),
     async (c) => {
       const { slug } = c.req.valid('param');
@@ -181,11 +184,12 @@ export function registerOrgApi(api: OpenAPIHono<AppEnv>, { handle }: Deps): void
       method: 'get',
       path: '/people',
       tags: ['Org'],
+      middleware: [policy('org.read')] as const,
       summary: 'List people',
       request: { query: PageQuery.extend(TeamQuery.shape) },
       responses: {
         200: json(pageOf(PersonSchema), 'Active people by name'),
-        ...problemResponses(400, 404),
+        ...problemResponses(400, 401, 404),
       },
     }),
     async (c) => {
@@ -209,11 +213,12 @@ export function registerOrgApi(api: OpenAPIHono<AppEnv>, { handle }: Deps): void
       method: 'get',
       path: '/services',
       tags: ['Org'],
+      middleware: [policy('org.read')] as const,
       summary: 'List services and the teams that own them',
       request: { query: PageQuery.extend(TeamQuery.shape) },
       responses: {
         200: json(pageOf(ServiceSchema), 'Active services by slug'),
-        ...problemResponses(400, 404),
+        ...problemResponses(400, 401, 404),
       },
     }),
     async (c) => {

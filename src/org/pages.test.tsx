@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { testApp } from '../../test/app.ts';
+import { signIn, testApp } from '../../test/app.ts';
 import { describeEngines } from '../../test/engines.ts';
 import { buildTeam, seedOrg, smallOrg } from '../../test/factories.ts';
 import { setSetting } from '../core/settings.ts';
@@ -7,7 +7,8 @@ import { demoMarker } from '../demo/model.ts';
 
 describeEngines('org pages', (handle) => {
   async function page(path: string) {
-    const res = await testApp(handle()).request(path);
+    const { cookie } = await signIn(handle());
+    const res = await testApp(handle()).request(path, { headers: cookie });
     return { status: res.status, html: await res.text(), headers: res.headers };
   }
 
@@ -74,11 +75,18 @@ describeEngines('org pages', (handle) => {
     expect(html).toContain('<code>paved import backstage</code>');
   });
 
-  it('sends the security headers on pages', async () => {
+  it('sends a visitor who is not signed in to the sign-in page and back', async () => {
+    const res = await testApp(handle()).request('/teams/payments');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/login?next=%2Fteams%2Fpayments');
+  });
+
+  it('sends the security headers on pages, and no-store for signed-in pages', async () => {
     const { headers } = await page('/');
     expect(headers.get('content-security-policy')).toContain("default-src 'self'");
     expect(headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(headers.get('x-content-type-options')).toBe('nosniff');
     expect(headers.get('referrer-policy')).toBe('same-origin');
+    expect(headers.get('cache-control')).toBe('no-store');
   });
 });

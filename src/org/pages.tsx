@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { NotFound } from '../core/errors.ts';
+import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
 import { DataTable, DateText, EmptyState } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
@@ -47,7 +48,7 @@ function TeamTree({ nodes, counts }: { nodes: TeamNode[]; counts: Map<string, nu
 export function registerOrgPages(web: Hono<AppEnv>, { handle }: Deps): void {
   const { db } = handle;
 
-  web.get('/teams', async (c) => {
+  web.get('/teams', policy('org.read'), async (c) => {
     const teams = await listTeams(db);
     const counts = await memberCounts(db);
     return renderPage(
@@ -73,7 +74,7 @@ export function registerOrgPages(web: Hono<AppEnv>, { handle }: Deps): void {
     );
   });
 
-  web.get('/teams/:slug', async (c) => {
+  web.get('/teams/:slug', policy('org.read'), async (c) => {
     const slug = c.req.param('slug');
     const team = await getTeamBySlug(db, slug);
     if (!team || team.inactiveSince) throw new NotFound(`There is no team "${slug}".`);

@@ -187,3 +187,18 @@ export function DateText({ iso, now }: { iso: string; now?: Date }) {
     </time>
   );
 }
+
+/** A POST form that carries the session's CSRF token; `novalidate` so paved's own messages show. */
+export function Form(props: {
+  action: string;
+  csrfToken: string | null;
+  children?: Child;
+  class?: string;
+}) {
+  return (
+    <form method="post" action={props.action} novalidate class={props.class}>
+      {props.csrfToken ? <input type="hidden" name="_csrf" value={props.csrfToken} /> : null}
+      {props.children}
+    </form>
+  );
+}

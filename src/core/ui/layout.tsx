@@ -9,11 +9,13 @@ export interface LayoutProps {
   path: string;
   /** True when the database holds the generated demo organisation. */
   demo: boolean;
+  /** The signed-in person, for the account link and the sign-out button. */
+  user?: { name: string; csrfToken: string | null } | null;
   children?: Child;
 }
 
 /** The page shell every HTML page uses: skip link, header, navigation, main, footer. */
-export function Layout({ title, path, demo, children }: LayoutProps) {
+export function Layout({ title, path, demo, user, children }: LayoutProps) {
   const current = currentNav(path);
   return (
     <html lang="en-GB">
@@ -30,9 +32,22 @@ export function Layout({ title, path, demo, children }: LayoutProps) {
         </a>
         <header class="site">
           <div class="wrap">
-            <a class="brand" href="/">
-              paved
-            </a>
+            <div class="masthead">
+              <a class="brand" href="/">
+                paved
+              </a>
+              {user ? (
+                <form class="account" method="post" action="/logout">
+                  <a href="/account">{user.name}</a>
+                  {user.csrfToken ? (
+                    <input type="hidden" name="_csrf" value={user.csrfToken} />
+                  ) : null}
+                  <button type="submit" class="link-button">
+                    Sign out
+                  </button>
+                </form>
+              ) : null}
+            </div>
             <nav class="primary" aria-label="Main">
               <ul>
                 {primaryNav.map((item) => (

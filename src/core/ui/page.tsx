@@ -11,9 +11,15 @@ export function renderPage(
   props: { title: string; status?: ContentfulStatusCode },
   body: Child,
 ) {
+  const actor = c.get('actor');
   return c.html(
     html`<!doctype html>${(
-      <Layout title={props.title} path={c.req.path} demo={c.get('demo') ?? false}>
+      <Layout
+        title={props.title}
+        path={c.req.path}
+        demo={c.get('demo') ?? false}
+        user={actor ? { name: actor.name, csrfToken: c.get('csrfToken') } : null}
+      >
         {body}
       </Layout>
     )}`,
@@ -52,6 +58,8 @@ export function errorTitle(status: number): string {
       return 'Page not found';
     case 409:
       return 'This conflicts with what is already there';
+    case 429:
+      return 'Too many attempts';
     default:
       return 'Sorry, there is a problem with paved';
   }
