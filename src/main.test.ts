@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +59,40 @@ describe('paved CLI', () => {
     );
     expect(failed).toMatchObject({ code: 2 });
     expect((failed as { stderr: string }).stderr).toContain("unknown command 'nope'");
+  });
+});
+
+describe('paved serve', () => {
+  it('serves on the address it prints, and offers a first-admin link on a fresh database', async () => {
+    const handle = await freshDatabase('sqlite', { migrate: false });
+    const child = spawn(process.execPath, ['bin/paved.js', 'serve'], {
+      env: {
+        ...process.env,
+        PAVED_DATABASE_URL: handle.url,
+        PAVED_PORT: '0',
+        PAVED_LOG_LEVEL: 'silent',
+      },
+    });
+    try {
+      let stderr = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (stderr.includes('Press Ctrl+C')) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+      });
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1];
+      expect(url).toBeDefined();
+      expect(stderr).toMatch(
+        /Create the first admin at http:\/\/127\.0\.0\.1:0\/setup\/[\w-]{43} \(valid 24 hours, once\)/,
+      );
+      const res = await fetch(`${url}/healthz`);
+      expect(await res.json()).toEqual({ status: 'ok' });
+    } finally {
+      child.kill('SIGTERM');
+      await handle.close();
+    }
   });
 });
 

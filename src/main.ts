@@ -6,7 +6,9 @@ import { DatabaseSetupError, openDatabase } from './core/db/index.ts';
 import { migrateToLatest } from './core/db/migrate.ts';
 import { DomainError } from './core/errors.ts';
 import { createLogger } from './core/log.ts';
+import { SecretSetupError } from './core/secret.ts';
 import { registerDemoCli } from './demo/cli.ts';
+import { firstAdminLink } from './identity/setup.ts';
 import { registerOrgCli } from './org/cli.ts';
 import { startServer } from './server.ts';
 
@@ -53,6 +55,11 @@ export function buildProgram(io: Io): Command {
       io.err(
         `paved is listening on ${server.url} (database: ${handle.engine}, ${handle.location})`,
       );
+      const setup = await firstAdminLink(handle.db, config.baseUrl);
+      if (setup) {
+        io.err(`No accounts yet. Create the first admin at ${setup} (valid 24 hours, once),`);
+        io.err('or run: paved user add --email you@example.com --name "Your Name" --role admin');
+      }
       io.err('Press Ctrl+C to stop.');
       const stop = async () => {
         await server.close();
@@ -108,7 +115,11 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       io.err(`paved: ${error.message}`);
       return error.exitCode;
     }
-    if (error instanceof DomainError || error instanceof DatabaseSetupError) {
+    if (
+      error instanceof DomainError ||
+      error instanceof DatabaseSetupError ||
+      error instanceof SecretSetupError
+    ) {
       io.err(`paved: ${error.message}`);
       return EXIT.failure;
     }

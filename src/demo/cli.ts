@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { CliError, EXIT, type Io, withDatabase, withJson } from '../core/cli.ts';
+import type { Db } from '../core/db/index.ts';
+import { getSetting } from '../core/settings.ts';
 import { countPeople } from '../org/store.ts';
 import { runDemo } from './generator.ts';
-import { DEMO_SIZES, type DemoSize } from './model.ts';
+import { DEMO_SIZES, type DemoSize, demoAccounts } from './model.ts';
 
 interface DemoFlags {
   size: string;
@@ -68,10 +70,11 @@ export function registerDemoCli(program: Command, io: Io): void {
   ).action(async (flags: DemoFlags) => {
     const { size, seed } = parseFlags(flags);
     const today = demoToday(io);
-    await withDatabase(io, async (handle) => {
+    await withDatabase(io, async (handle, config) => {
       if ((await countPeople(handle.db)) > 0 && !flags.reset) {
         if (flags.ifEmpty) {
           io.err('The database already holds people; leaving it as it is.');
+          await printAccounts(io, handle.db, config.baseUrl);
           return;
         }
         throw new CliError(
@@ -93,7 +96,16 @@ export function registerDemoCli(program: Command, io: Io): void {
         `Demo organisation (${size}, seed ${seed}): ${n(summary.teams)} teams, ` +
           `${n(summary.people)} people, ${n(summary.services)} services.`,
       );
+      await printAccounts(io, handle.db, config.baseUrl);
       if (flags.json) io.out(JSON.stringify(summary));
     });
   });
+}
+
+/** Prints the demo-only sign-ins on stderr, so `npm start` shows how to get in. */
+async function printAccounts(io: Io, db: Db, baseUrl: string): Promise<void> {
+  const accounts = await getSetting(db, demoAccounts);
+  if (accounts.length === 0) return;
+  io.err(`Demo sign-ins (demo only) at ${baseUrl}/login:`);
+  for (const a of accounts) io.err(`  ${a.role.padEnd(9)}  ${a.email}  password: ${a.password}`);
 }

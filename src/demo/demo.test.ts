@@ -3,9 +3,11 @@ import { describeEngines } from '../../test/engines.ts';
 import type { Io } from '../core/cli.ts';
 import type { DbHandle } from '../core/db/index.ts';
 import { getSetting } from '../core/settings.ts';
+import { verifyPassword } from '../identity/passwords.ts';
+import { personStatus } from '../identity/store.ts';
 import { run } from '../main.ts';
 import { type DemoPart, generateOrg, orgPart, runDemo } from './generator.ts';
-import { demoMarker } from './model.ts';
+import { demoAccounts, demoMarker } from './model.ts';
 import { createRandom } from './random.ts';
 
 const TODAY = '2026-11-01';
@@ -100,12 +102,32 @@ describeEngines('demo', (db) => {
     expect(first.err).toContain('60 people');
 
     const second = await cli(db(), ['demo', '--if-empty', '--json']);
-    expect(second).toEqual({
-      code: 0,
-      out: '',
-      err: 'The database already holds people; leaving it as it is.',
-    });
+    expect(second.code).toBe(0);
+    expect(second.out).toBe('');
+    // It leaves the data alone and still says how to sign in.
+    expect(second.err).toMatch(
+      /^The database already holds people; leaving it as it is\.\nDemo sign-ins \(demo only\) at http:\/\/127\.0\.0\.1:3000\/login:\n {2}admin\s+admin@acme\.example {2}password: paved-demo-admin\n/,
+    );
+    expect(second.err.match(/password: paved-demo-/g)).toHaveLength(4);
     expect(await counts(db())).toEqual(smallCounts);
+  });
+
+  it('creates one demo account per role that can sign in, linked to demo people', async () => {
+    await cli(db(), ['demo']);
+    const users = await db()
+      .db.selectFrom('users')
+      .select(['email', 'role', 'password_hash'])
+      .orderBy('role')
+      .execute();
+    expect(users.map((u) => u.role)).toEqual(['admin', 'developer', 'leader', 'platform']);
+    const accounts = await getSetting(db().db, demoAccounts);
+    for (const account of accounts) {
+      const user = users.find((u) => u.email === account.email)!;
+      expect(await verifyPassword(account.password, user.password_hash!)).toBe(true);
+      if (account.role !== 'admin') {
+        expect(await personStatus(db().db, account.email)).toBe('active');
+      }
+    }
   });
 
   it('paved demo --reset rebuilds the demo from scratch', async () => {

@@ -4,6 +4,7 @@ import { deleteAllData, nowIso } from '../core/db/helpers.ts';
 import type { Db, DbHandle, Engine } from '../core/db/index.ts';
 import { setSetting } from '../core/settings.ts';
 import type { Person, Service, Team } from '../org/model.ts';
+import { accountsPart } from './accounts.ts';
 import { type DemoSize, demoMarker } from './model.ts';
 import { orgPart } from './org.ts';
 import { createRandom, type Random } from './random.ts';
@@ -53,7 +54,7 @@ export interface DemoPart {
 }
 
 /** Every part of the demo, in the order they run; an area appends its part here. */
-export const demoParts: DemoPart[] = [orgPart];
+export const demoParts: DemoPart[] = [orgPart, accountsPart];
 
 export interface DemoOptions {
   size: DemoSize;

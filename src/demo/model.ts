@@ -15,3 +15,32 @@ export const demoMarker = defineSetting({
   defaultValue: null,
   internal: true,
 });
+
+/** A demo sign-in, shown on the sign-in page of a demo database only. */
+export interface DemoAccount {
+  email: string;
+  password: string;
+  role: 'admin' | 'platform' | 'leader' | 'developer';
+  name: string;
+}
+
+/**
+ * The demo's accounts and their passwords. Kept readable on purpose: they are
+ * demo-only, printed by `npm start` and shown on the sign-in page so anyone
+ * trying paved can sign in as each role.
+ */
+export const demoAccounts = defineSetting<DemoAccount[]>({
+  key: 'demo.accounts',
+  label: 'Demo accounts',
+  hint: 'Set by paved demo.',
+  schema: z.array(
+    z.object({
+      email: z.string(),
+      password: z.string(),
+      role: z.enum(['admin', 'platform', 'leader', 'developer']),
+      name: z.string(),
+    }),
+  ),
+  defaultValue: [],
+  internal: true,
+});
