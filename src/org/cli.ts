@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { recordAudit } from '../core/audit.ts';
 import { CliError, type Io, withDatabase, withJson } from '../core/cli.ts';
+import type { Db } from '../core/db/index.ts';
 import { InvalidInput } from '../core/errors.ts';
 import { importBackstageCatalog, readBackstageCatalog } from './backstage.ts';
 import { formatRowError, importPeopleCsv, PEOPLE_COLUMNS, PeopleCsvError } from './csv.ts';
@@ -36,11 +38,14 @@ export function registerOrgCli(program: Command, io: Io): void {
   ).action(async (paths: string[], opts: { json?: boolean; partial?: boolean }) => {
     const catalog = await readBackstageCatalog(paths).catch(rethrowAsCliError);
     const summary = await withDatabase(io, (handle) =>
-      handle.db
-        .transaction()
-        .execute((trx) =>
-          importBackstageCatalog(trx, catalog, { full: !opts.partial, today: utcToday() }),
-        ),
+      handle.db.transaction().execute(async (trx) => {
+        const result = await importBackstageCatalog(trx, catalog, {
+          full: !opts.partial,
+          today: utcToday(),
+        });
+        await auditImport(trx, 'backstage', result);
+        return result;
+      }),
     );
     report(io, 'Imported the Backstage catalog.', summary, opts.json);
   });
@@ -61,7 +66,11 @@ export function registerOrgCli(program: Command, io: Io): void {
       throw new CliError(`Cannot read ${file}: ${why}. Check the path and run the import again.`);
     });
     const summary = await withDatabase(io, (handle) =>
-      handle.db.transaction().execute((trx) => importPeopleCsv(trx, text, { today: utcToday() })),
+      handle.db.transaction().execute(async (trx) => {
+        const result = await importPeopleCsv(trx, text, { today: utcToday() });
+        await auditImport(trx, 'people-csv', result);
+        return result;
+      }),
     ).catch((error: unknown) => {
       if (!(error instanceof PeopleCsvError)) throw error;
       for (const rowError of error.rowErrors) io.err(`${file}: ${formatRowError(rowError)}`);
@@ -108,4 +117,22 @@ function report(io: Io, title: string, summary: ImportSummary, json: boolean | u
   if (n > 0)
     lines.push(`${n} warning${n === 1 ? '' : 's'}:`, ...summary.warnings.map((w) => `  - ${w}`));
   io.err(lines.join('\n'));
+}
+
+/** Imports are operator changes: audited without a user, with their counts. */
+function auditImport(db: Db, source: string, summary: ImportSummary): Promise<void> {
+  return recordAudit(db, {
+    actor: null,
+    action: 'org.import',
+    details: {
+      via: 'cli',
+      source,
+      teamsCreated: summary.teams.created,
+      teamsUpdated: summary.teams.updated,
+      teamsDeactivated: summary.teams.deactivated,
+      peopleCreated: summary.people.created,
+      peopleUpdated: summary.people.updated,
+      peopleDeactivated: summary.people.deactivated,
+    },
+  });
 }

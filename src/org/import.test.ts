@@ -299,6 +299,15 @@ describeEngines('paved import (CLI)', (handle) => {
     expect(summary.warnings.slice(-4)).toEqual(storeWarnings);
     expect(err).toEqual([]);
     expect(await rowCounts(handle().db)).toEqual({ teams: 7, people: 6, services: 2 });
+    // The import is audited as an operator change, with its counts.
+    const audit = await handle().db.selectFrom('audit_log').selectAll().execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ action: 'org.import', actor_id: null });
+    expect(JSON.parse(audit[0]!.details)).toMatchObject({
+      source: 'backstage',
+      teamsCreated: 7,
+      peopleCreated: 6,
+    });
   });
 
   it('prints a human summary on stderr, one warning a line', async () => {
@@ -343,6 +352,10 @@ describeEngines('paved import (CLI)', (handle) => {
       `paved: ${file} has 7 problems (listed above); nothing was imported. Fix them and run the import again.`,
     );
     expect((await rowCounts(handle().db)).people).toBe(6);
+    // Only the catalog import was audited; the failed CSV import wrote nothing at all.
+    expect(await handle().db.selectFrom('audit_log').select('action').execute()).toEqual([
+      { action: 'org.import' },
+    ]);
   });
 
   it('imports a good CSV and reports it as JSON', async () => {
