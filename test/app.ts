@@ -3,18 +3,25 @@ import type { Io } from '../src/core/cli.ts';
 import { loadConfig } from '../src/core/config.ts';
 import type { DbHandle } from '../src/core/db/index.ts';
 import { sessionCookieName } from '../src/core/http/auth.ts';
-import { createLogger } from '../src/core/log.ts';
+import { createLogger, type Logger } from '../src/core/log.ts';
 import type { RoleName } from '../src/core/policy.ts';
 import { ServerSecret } from '../src/core/secret.ts';
 import type { User } from '../src/identity/model.ts';
 import { createSession, createToken, createUser } from '../src/identity/store.ts';
 
-/** The whole app over a test database, for in-process requests (`app.request(path)`). */
-export function testApp(handle: DbHandle) {
+/**
+ * The whole app over a test database, for in-process requests (`app.request(path)`);
+ * `env` holds PAVED_* settings and `log` a logger to read back (silent by default).
+ */
+export function testApp(
+  handle: DbHandle,
+  env: Record<string, string> = {},
+  log: Logger = createLogger('silent'),
+) {
   return createApp({
     handle,
-    config: loadConfig({}),
-    log: createLogger('silent'),
+    config: loadConfig(env),
+    log,
     secret: ServerSecret.fromString('paved-test-secret-0123456789abcdef'),
   });
 }

@@ -30,7 +30,8 @@ export function parseTrustedProxies(text: string): { proxies: TrustedProxies; pr
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)) {
-    const [addrPart, prefixPart] = raw.split('/');
+    const [addrPart, ...prefixParts] = raw.split('/');
+    const prefixPart = prefixParts.length === 0 ? undefined : prefixParts.join('/');
     const address = normalizeAddress(addrPart ?? '');
     const family = isIP(address);
     if (family === 0) {
@@ -81,9 +82,15 @@ export function clientAddress(
   const hops = forwardedFor
     .split(',')
     .map((h) => normalizeAddress(h))
-    .filter((h) => isIP(h) !== 0);
+    .filter(Boolean);
+  let nearest = peerAddress;
   for (let i = hops.length - 1; i >= 0; i--) {
-    if (!trusted.has(hops[i]!)) return hops[i]!;
+    const hop = hops[i]!;
+    // An unreadable entry ends the chain: everything left of it is the client's own
+    // claim, so skipping it would let a forged address win. Keep the last proxy instead.
+    if (isIP(hop) === 0) return nearest;
+    if (!trusted.has(hop)) return hop;
+    nearest = hop;
   }
-  return hops[0] ?? peerAddress;
+  return nearest;
 }

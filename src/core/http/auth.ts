@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import {
   actorFor,
@@ -104,7 +104,7 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
       const actor = await actorFor(db, user, 'token');
       if (actor === 'deactivated') return unauthorized(c, 'This person has left the organisation.');
       c.set('actor', actor);
-      return next();
+      return nextPrivate(c, next);
     }
 
     if (config.sso) {
@@ -158,7 +158,7 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
         c.set('actor', actor);
         // No session: the proxy vouches for every request; the CSRF token is derived instead.
         c.set('csrfToken', deps.secret.hmac('csrf-proxy', user.id));
-        return next();
+        return nextPrivate(c, next);
       }
     }
 
@@ -175,12 +175,16 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
         clearSessionCookie(c, deps);
       }
     }
-    await next();
-    // Pages and answers for a signed-in person are private: never cache them.
-    if (c.get('actor') && !c.res.headers.has('cache-control')) {
-      c.res.headers.set('Cache-Control', 'no-store');
-    }
+    await nextPrivate(c, next);
   };
+}
+
+/** Runs the route; pages and answers for a signed-in person are private, so never cached. */
+async function nextPrivate(c: Context<AppEnv>, next: Next): Promise<void> {
+  await next();
+  if (c.get('actor') && !c.res.headers.has('cache-control')) {
+    c.res.headers.set('Cache-Control', 'no-store');
+  }
 }
 
 function roleForGroups(groups: string, mapping: Record<string, RoleName>): RoleName {
