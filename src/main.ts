@@ -8,6 +8,7 @@ import { DomainError } from './core/errors.ts';
 import { createLogger } from './core/log.ts';
 import { SecretSetupError } from './core/secret.ts';
 import { registerDemoCli } from './demo/cli.ts';
+import { registerIdentityCli } from './identity/cli.ts';
 import { firstAdminLink } from './identity/setup.ts';
 import { registerOrgCli } from './org/cli.ts';
 import { startServer } from './server.ts';
@@ -90,6 +91,7 @@ export function buildProgram(io: Io): Command {
 
   registerDemoCli(program, io);
   registerOrgCli(program, io);
+  registerIdentityCli(program, io);
   return program;
 }
 

@@ -1,3 +1,5 @@
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { type Config, loadConfig } from './config.ts';
 import { type DbHandle, openDatabase } from './db/index.ts';
@@ -23,13 +25,56 @@ export interface Io {
   err: (text: string) => void;
   env: Record<string, string | undefined>;
   isTty: boolean;
+  /** Standard input, for secrets that are never flag values; absent when there is none. */
+  stdin?: Stdin;
 }
+
+/** Where secrets come from: a hidden prompt when a person types, otherwise what is piped in. */
+export interface Stdin {
+  /** True when standard input is a terminal: prompt for a secret rather than read it. */
+  isTty: boolean;
+  /** Everything piped in, to its end. */
+  read: () => Promise<string>;
+  /** Asks on stderr and reads one line without echoing it (terminals only). */
+  readHidden: (question: string) => Promise<string>;
+}
+
+const processStdin: Stdin = {
+  get isTty() {
+    return Boolean(process.stdin.isTTY);
+  },
+  read: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk));
+    return Buffer.concat(chunks).toString('utf8');
+  },
+  readHidden: (question) =>
+    new Promise((resolve, reject) => {
+      process.stderr.write(question);
+      // The terminal echoes into a muted stream, so the secret never shows on screen.
+      const muted = new Writable({ write: (_chunk, _encoding, done) => done() });
+      const rl = createInterface({ input: process.stdin, output: muted, terminal: true });
+      const finish = () => {
+        rl.close();
+        process.stderr.write('\n');
+      };
+      rl.on('SIGINT', () => {
+        finish();
+        reject(new CliError('Cancelled; nothing was changed.'));
+      });
+      rl.question('', (answer) => {
+        finish();
+        resolve(answer);
+      });
+    }),
+};
 
 export const processIo: Io = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
   env: process.env,
   isTty: Boolean(process.stdout.isTTY),
+  stdin: processStdin,
 };
 
 /** Colour only on a terminal, and never when NO_COLOR is set. */

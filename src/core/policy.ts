@@ -32,6 +32,8 @@ const roles =
   (...allowed: RoleName[]): Rule =>
   (actor) =>
     allowed.includes(actor.role);
+const ownerOrAdmin: Rule = (actor, object) =>
+  actor.role === 'admin' || (Boolean(object.ownerId) && object.ownerId === actor.userId);
 const forOwnTeam: Rule = (actor, object) =>
   Boolean(object.teamId) && actor.teamIds.includes(object.teamId as string);
 
@@ -46,6 +48,8 @@ export const policies = {
   'org.read': anyone,
   'account.manage': anyone,
   'users.manage': roles('admin'),
+  /** Revoking a token: its owner, or an admin (a lost laptop, a person who left). */
+  'account.token.revoke': ownerOrAdmin,
   'audit.read': roles('admin'),
   'settings.manage': roles('admin'),
   'team.act': forOwnTeam,
