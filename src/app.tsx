@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { sql } from 'kysely';
@@ -140,6 +141,24 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   });
 
   app.onError((error, c) => {
+    if (error instanceof HTTPException && error.status < 500) {
+      // Hono's own refusals (a body that is not JSON, a wrong content type).
+      if (isApi(c.req.path)) {
+        return problem(c, {
+          title: error.status === 400 ? 'Invalid input' : 'Request refused',
+          status: error.status,
+          detail: error.message || 'The request body could not be read.',
+          ...(error.status === 400
+            ? { errors: [{ path: '(body)', message: error.message || 'Malformed body' }] }
+            : {}),
+        });
+      }
+      return renderPage(
+        c,
+        { title: errorTitle(error.status), status: error.status },
+        <ErrorPage status={error.status} detail={error.message} />,
+      );
+    }
     if (error instanceof DomainError) {
       if (isApi(c.req.path)) {
         return problem(c, {

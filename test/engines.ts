@@ -34,13 +34,15 @@ export async function freshDatabase(
     };
   } else {
     if (!postgresUrl) throw new Error('PAVED_TEST_POSTGRES_URL is not set');
-    const schema = `t_${suffix}`;
+    // Schemas are dropped together at the end of the run (global-setup), never
+    // while other tests migrate: Kysely's introspection reads every schema.
+    const schema = `${schemaPrefix()}${suffix}`;
     await adminQuery(`create schema ${schema}`);
     const u = new URL(postgresUrl);
     u.searchParams.set('options', `-c search_path=${schema}`);
     url = u.toString();
     handle = await openDatabase(postgresUrl, { schema, poolSize: 4 });
-    cleanup = () => adminQuery(`drop schema ${schema} cascade`);
+    cleanup = async () => {};
   }
   if (opts.migrate !== false) await migrateToLatest(handle);
   const close = handle.close;
@@ -52,6 +54,11 @@ export async function freshDatabase(
       await cleanup();
     },
   };
+}
+
+/** `t_<run>_`: the run's id comes from global-setup, so one run's clean-up never touches another's. */
+function schemaPrefix(): string {
+  return `t_${process.env.PAVED_TEST_RUN ?? 'local'}_`;
 }
 
 async function adminQuery(text: string): Promise<void> {

@@ -23,6 +23,8 @@ export interface PolicyObject {
   teamId?: string | null;
   /** The user who owns the object (a token, a feedback item). */
   ownerId?: string | null;
+  /** The role that decides the object's decision category (from the decision-rights table). */
+  deciderRole?: string | null;
 }
 
 type Rule = (actor: Actor, object: PolicyObject) => boolean;
@@ -34,8 +36,14 @@ const roles =
     allowed.includes(actor.role);
 const ownerOrAdmin: Rule = (actor, object) =>
   actor.role === 'admin' || (Boolean(object.ownerId) && object.ownerId === actor.userId);
+const ownerOnly: Rule = (actor, object) =>
+  Boolean(object.ownerId) && object.ownerId === actor.userId;
 const forOwnTeam: Rule = (actor, object) =>
   Boolean(object.teamId) && actor.teamIds.includes(object.teamId as string);
+const forOwnTeamOrPlatform: Rule = (actor, object) =>
+  forOwnTeam(actor, object) || actor.role === 'platform' || actor.role === 'admin';
+const theDecider: Rule = (actor, object) =>
+  Boolean(object.deciderRole) && actor.role === object.deciderRole;
 
 /**
  * Every named policy in paved. Handlers call one by name and never compare
@@ -47,12 +55,25 @@ export const policies = {
   'signed-in': anyone,
   'org.read': anyone,
   'account.manage': anyone,
+  /** Revoking a token on one's own account page: its owner only, admins included. */
+  'account.token.revoke.own': ownerOnly,
   'users.manage': roles('admin'),
   /** Revoking a token: its owner, or an admin (a lost laptop, a person who left). */
   'account.token.revoke': ownerOrAdmin,
   'audit.read': roles('admin'),
   'settings.manage': roles('admin'),
   'team.act': forOwnTeam,
+  'capability.read': anyone,
+  /** Curate the catalog: add capabilities, edit them, change their stage. */
+  'capability.manage': roles('platform', 'admin'),
+  /** Change a team's adoption: its members (and sub-teams'), or the platform on its behalf. */
+  'adoption.change': forOwnTeamOrPlatform,
+  'exception.request': forOwnTeamOrPlatform,
+  /** Decide an exception or record a mandate: the role the decision-rights table names. */
+  'exception.decide': theDecider,
+  'mandate.record': theDecider,
+  'decision.read': anyone,
+  'decision-rights.manage': roles('admin'),
 } satisfies Record<string, Rule | null>;
 
 export type PolicyName = keyof typeof policies;

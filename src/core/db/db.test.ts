@@ -38,8 +38,16 @@ describe.each(engines)('database [%s]', (engine) => {
     const handle = await fresh(false);
     expect(await migrateToLatest(handle)).toEqual(Object.keys(migrations));
     expect(await dataTables(handle.db, handle.engine)).toEqual([
+      'adoption_events',
+      'adoption_reasons',
       'api_tokens',
       'audit_log',
+      'capabilities',
+      'capability_eligible_teams',
+      'decision_categories',
+      'decisions',
+      'exceptions',
+      'mandates',
       'one_time_links',
       'people',
       'rate_limits',
@@ -115,6 +123,9 @@ describe.each(engines)('database [%s]', (engine) => {
       .execute();
     await handle.db.transaction().execute((trx) => deleteAllData(trx, handle.engine));
     expect(await handle.db.selectFrom('teams').selectAll().execute()).toEqual([]);
+    // Reference data seeded by migrations stays.
+    const categories = await handle.db.selectFrom('decision_categories').select('key').execute();
+    expect(categories.length).toBeGreaterThan(0);
     expect(await dataTables(handle.db, handle.engine)).toContain('teams');
   });
 });

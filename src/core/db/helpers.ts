@@ -52,11 +52,17 @@ export async function dataTables(db: Db, engine: Engine): Promise<string[]> {
 }
 
 /**
- * Deletes every row of paved's data, keeping the schema (for `paved demo
- * --reset`). Run it inside the caller's transaction.
+ * Tables of configuration that migrations seed (decision rights, reasons for
+ * leaving): a data reset keeps them, so paved still works afterwards.
+ */
+export const REFERENCE_TABLES = ['decision_categories', 'adoption_reasons'];
+
+/**
+ * Deletes every row of paved's data except the reference tables, keeping the
+ * schema (for `paved demo --reset`). Run it inside the caller's transaction.
  */
 export async function deleteAllData(db: Db, engine: Engine): Promise<void> {
-  const tables = await dataTables(db, engine);
+  const tables = (await dataTables(db, engine)).filter((t) => !REFERENCE_TABLES.includes(t));
   if (tables.length === 0) return;
   if (engine === 'postgres') {
     // PostgreSQL: one TRUNCATE resolves foreign keys between the listed tables.

@@ -113,6 +113,102 @@ export interface AuditLogTable {
   details: string;
 }
 
+export interface DecisionCategoriesTable {
+  key: string;
+  label: string;
+  /** The role that decides in this category: `leader` or `platform`. */
+  decider_role: string;
+  position: number;
+  updated_at: string;
+}
+
+export interface CapabilitiesTable {
+  id: string;
+  slug: string;
+  name: string;
+  summary: string;
+  owner_team_id: string | null;
+  docs_url: string | null;
+  stage: string;
+  obligation: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CapabilityEligibleTeamsTable {
+  capability_id: string;
+  team_id: string;
+}
+
+export interface MandatesTable {
+  capability_id: string;
+  /** The decision category that required it; its decider rules on exceptions. */
+  category: string;
+  reason: string;
+  /** What the platform does to limit the pain. */
+  mitigation: string;
+  review_on: string;
+  recorded_by: string | null;
+  recorded_at: string;
+}
+
+export interface AdoptionReasonsTable {
+  key: string;
+  label: string;
+  position: number;
+}
+
+export interface ExceptionsTable {
+  id: string;
+  /** `exception` (not to use it) or `policy-change` (change the policy itself). */
+  kind: string;
+  capability_id: string;
+  team_id: string;
+  category: string;
+  justification: string;
+  evidence: string;
+  requested_by: string | null;
+  status: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  rationale: string | null;
+  expires_on: string | null;
+  created_at: string;
+}
+
+export interface AdoptionEventsTable {
+  id: string;
+  team_id: string;
+  capability_id: string;
+  /** 1, 2, 3… per team and capability; unique, so racing changes conflict. */
+  seq: number;
+  from_state: string;
+  to_state: string;
+  reason: string | null;
+  reason_text: string | null;
+  alternative: string | null;
+  actor_id: string | null;
+  /** 1 when the platform team recorded it on the team's behalf. */
+  on_behalf: number;
+  exception_id: string | null;
+  at: string;
+}
+
+export interface DecisionsTable {
+  id: string;
+  kind: string;
+  category: string;
+  decider_id: string | null;
+  /** The decider's name at the time, so the log reads well after accounts go. */
+  decider_name: string | null;
+  rationale: string;
+  capability_id: string | null;
+  subject_type: string | null;
+  subject_id: string | null;
+  summary: string;
+  at: string;
+}
+
 export interface Database {
   teams: TeamsTable;
   people: PeopleTable;
@@ -124,4 +220,12 @@ export interface Database {
   one_time_links: OneTimeLinksTable;
   rate_limits: RateLimitsTable;
   audit_log: AuditLogTable;
+  decision_categories: DecisionCategoriesTable;
+  capabilities: CapabilitiesTable;
+  capability_eligible_teams: CapabilityEligibleTeamsTable;
+  mandates: MandatesTable;
+  adoption_reasons: AdoptionReasonsTable;
+  exceptions: ExceptionsTable;
+  adoption_events: AdoptionEventsTable;
+  decisions: DecisionsTable;
 }
