@@ -1,9 +1,16 @@
 // The choice figures of a capability (shared/METRICS.md, "Adoption, choice
-// and churn"), computed in SQL on both engines.
+// and churn"), computed in SQL on both engines. Where METRICS.md is silent:
+// a team's state at an instant is its latest event strictly before it (so a
+// period's exclusive end gives the state at its close); only active teams
+// count, and eligibility is as configured now. The queries live in
+// figures-ledger.ts, figures-cohorts.ts and figures-exceptions.ts.
 
 import type { Db } from '../core/db/index.ts';
 import type { Period } from '../core/period.ts';
-import type { Rate } from '../core/stats.ts';
+import { type Rate, rate } from '../core/stats.ts';
+import { cohortRetention } from './figures-cohorts.ts';
+import { exceptionFigures } from './figures-exceptions.ts';
+import { eligibleCounts, reasonCounts, stayChurnCounts } from './figures-ledger.ts';
 import type { AdoptionState, Capability } from './model.ts';
 
 /** One monthly cohort: teams whose first adoption fell in `month`. */
@@ -47,16 +54,35 @@ export interface CapabilityFigures {
   };
 }
 
-/** The figures of one capability for one period. `k` hides small cohorts. */
+/**
+ * The figures of one capability for one period. `k` hides small cohorts;
+ * `now` (default: the current time) decides which cohort months are complete.
+ * @example await capabilityFigures(db, capability, parsePeriod('2026-Q4'), { k: 5 })
+ */
 export async function capabilityFigures(
   db: Db,
   capability: Capability,
   period: Period,
   opts: { k: number; now?: Date },
 ): Promise<CapabilityFigures> {
-  void db;
-  void capability;
-  void period;
-  void opts;
-  throw new Error('capabilityFigures is being written');
+  const now = (opts.now ?? new Date()).toISOString();
+  const [eligible, stay, cohorts, reasons, exceptions] = await Promise.all([
+    eligibleCounts(db, capability.id, period),
+    stayChurnCounts(db, capability.id, period),
+    cohortRetention(db, capability.id, period, { k: opts.k, now }),
+    reasonCounts(db, capability.id, period),
+    exceptionFigures(db, capability.id, period),
+  ]);
+  const mandatory = capability.obligation === 'mandatory';
+  return {
+    period,
+    eligibleTeams: eligible.eligible,
+    optInRate: mandatory ? null : rate(eligible.chosen, eligible.eligible),
+    coverage: mandatory ? rate(eligible.adopted, eligible.eligible) : null,
+    stayRate: rate(stay.adoptedAtEnd, stay.everAdopted),
+    churn: rate(stay.churned, stay.adoptedAtStart),
+    cohorts,
+    reasons,
+    exceptions,
+  };
 }

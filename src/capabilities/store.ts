@@ -398,7 +398,9 @@ export interface LedgerState {
 
 /**
  * The current state of every team that has an event for the capability (or
- * the team), as of `at` (default now). Teams without events are `none`.
+ * the team), as of `at` (default now): its latest event strictly before `at`,
+ * so a period's exclusive end gives the state at its close. Teams without
+ * events are `none`.
  */
 export async function ledgerStates(
   db: Db,
@@ -408,7 +410,7 @@ export async function ledgerStates(
   let q = db
     .selectFrom('adoption_events as e')
     .selectAll('e')
-    .where('e.at', '<=', at)
+    .where('e.at', '<', at)
     .where(({ eb, selectFrom }) =>
       eb(
         'e.seq',
@@ -417,7 +419,7 @@ export async function ledgerStates(
           .select((s) => s.fn.max('l.seq').as('m'))
           .whereRef('l.team_id', '=', 'e.team_id')
           .whereRef('l.capability_id', '=', 'e.capability_id')
-          .where('l.at', '<=', at),
+          .where('l.at', '<', at),
       ),
     );
   if (filter.capabilityId) q = q.where('e.capability_id', '=', filter.capabilityId);
