@@ -119,7 +119,7 @@ export interface StayChurnCounts {
   adoptedAtEnd: number;
   /** Active teams in `adopted` at the period's start. */
   adoptedAtStart: number;
-  /** Active teams with an `adopted → left` event inside the period. */
+  /** Active teams adopted at the period's start with an `adopted → left` event inside it. */
   churned: number;
 }
 
@@ -175,13 +175,18 @@ export async function stayChurnCounts(
           eb
             .case()
             .when(
-              eb.exists(
-                events()
-                  .where('a.from_state', '=', 'adopted')
-                  .where('a.to_state', '=', 'left')
-                  .where('a.at', '>=', period.start)
-                  .where('a.at', '<', period.end),
-              ),
+              // Churn counts the teams of the base (adopted at the start) that left,
+              // so it stays a share of that base and never passes 100 %.
+              eb.and([
+                eb(stateBefore(db, capabilityId, teamId, period.start), '=', 'adopted'),
+                eb.exists(
+                  events()
+                    .where('a.from_state', '=', 'adopted')
+                    .where('a.to_state', '=', 'left')
+                    .where('a.at', '>=', period.start)
+                    .where('a.at', '<', period.end),
+                ),
+              ]),
             )
             .then(ONE)
             .end(),

@@ -139,7 +139,7 @@ describeEngines('capability figures', (handle) => {
     expect(optional.reasons).toEqual([]);
   });
 
-  it('counts churn against teams adopted at the start, even when one joins and leaves inside the period', async () => {
+  it('counts churn among teams adopted at the start, not a team that joins and leaves inside the period', async () => {
     const { db } = handle();
     const team = await seedTeams(db, TREE);
     const docs = await addCapability(db, 'docs', 'optional');
@@ -167,9 +167,9 @@ describeEngines('capability figures', (handle) => {
 
     // Adopted just before 2026-04-01: Payments (its leaving is at the start, so inside
     // the period) and Platform; Search left a millisecond earlier → 2.
-    // adopted → left in [start, end): Payments and Mobile → 2 / 2 = 100 %
-    // (Mobile joined inside the period: it counts as churn, not in the base).
-    expect(figures.churn).toEqual({ value: 100, numerator: 2, denominator: 2 });
+    // Of those, adopted → left in [start, end): Payments → 1 / 2 = 50 %
+    // (Mobile joined and left inside the period: not in the base, so not churn).
+    expect(figures.churn).toEqual({ value: 50, numerator: 1, denominator: 2 });
     // Ever adopted: Payments, Search, Mobile, Platform (4); adopted at the end: Platform (1).
     expect(figures.stayRate).toEqual({ value: 25, numerator: 1, denominator: 4 });
     // Left in the period: Payments (team-change), Mobile and Checkout (other).
