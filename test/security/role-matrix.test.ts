@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import type { DbHandle } from '../../src/core/db/index.ts';
 import { type Actor, can, type PolicyName } from '../../src/core/policy.ts';
@@ -11,7 +12,7 @@ import {
 import { signIn, type TestUser, testApp } from '../app.ts';
 import { describeEngines } from '../engines.ts';
 import { seedOrg } from '../factories.ts';
-import { fillPath, isApiPath, isSafeMethod, registeredRoutes } from './support.ts';
+import { fillPath, isApiPath, isSafeMethod, pathParams, registeredRoutes } from './support.ts';
 
 /** The callers of the matrix: anonymous, every role, and a developer with no person (no team). */
 const CALLERS = [
@@ -35,33 +36,43 @@ interface Cell {
   knownParams: boolean;
 }
 
-/** Ids of real objects, by the path segment before a parameter (`/users/:id` → a user id). */
-async function knownValues(db: DbHandle['db'], caller: Caller, admin: TestUser, resetLink: string) {
-  const team = await db
-    .selectFrom('teams')
-    .select('id')
-    .where('slug', '=', 'payments')
-    .executeTakeFirstOrThrow();
-  const person = await db
-    .selectFrom('people')
-    .select('id')
-    .where('email', '=', 'ada.lovelace@example.test')
-    .executeTakeFirstOrThrow();
-  const service = await db.selectFrom('services').select(['id', 'slug']).executeTakeFirstOrThrow();
+/** The first value of a column in the table a path segment names (`/capabilities/:slug`). */
+async function firstValue(db: DbHandle['db'], table: string, column: string) {
+  if (!/^[a-z_]+$/.test(table)) return undefined;
+  try {
+    const { rows } = await sql<{ v: string }>`select ${sql.ref(column)} as v from ${sql.table(
+      table,
+    )} order by ${sql.ref(column)} limit 1`.execute(db);
+    return rows[0]?.v;
+  } catch {
+    // No such table or column: the parameter gets a placeholder.
+    return undefined;
+  }
+}
+
+/**
+ * Values of real objects for a caller, by the path segment before a parameter:
+ * the caller's own account and token, the seeded Payments team, Ada, a reset
+ * link; otherwise the first row of the table the segment names, if any.
+ */
+function knownValues(db: DbHandle['db'], caller: Caller, admin: TestUser, resetLink: string) {
   const owner = caller.test ?? admin;
-  const token = (await listTokens(db, owner.user.id))[0]!;
-  return (name: string, before: string): string | undefined => {
-    if (name === 'slug') return before === 'services' ? service.slug : 'payments';
+  return async (name: string, before: string): Promise<string | undefined> => {
+    if (name === 'slug' && before === 'teams') return 'payments';
     // A setup link only opens on a database without accounts, so it counts as a placeholder.
-    if (name === 'token' && before === 'reset') return resetLink;
-    if (name !== 'id') return undefined;
-    return {
-      users: owner.user.id,
-      tokens: token.id,
-      teams: team.id,
-      people: person.id,
-      services: service.id,
-    }[before];
+    if (name === 'token') return before === 'reset' ? resetLink : undefined;
+    if (name === 'id' && before === 'users') return owner.user.id;
+    if (name === 'id' && before === 'tokens') return (await listTokens(db, owner.user.id))[0]?.id;
+    if (name === 'id' && before === 'teams') return firstValue(db, 'teams', 'id');
+    if (name === 'id' && before === 'people') {
+      const ada = await db
+        .selectFrom('people')
+        .select('id')
+        .where('email', '=', 'ada.lovelace@example.test')
+        .executeTakeFirst();
+      return ada?.id;
+    }
+    return firstValue(db, before.replace(/-/g, '_'), name);
   };
 }
 
@@ -112,8 +123,16 @@ describeEngines('route × role matrix', (handle) => {
       const policy = route.policies[0]!;
       for (const caller of callers) {
         const safe = isSafeMethod(route.method);
-        const known = safe ? await knownValues(db, caller, admin, resetLink) : () => undefined;
-        const { url, known: knownParams } = fillPath(route.path, known);
+        const values = new Map<string, string | undefined>();
+        if (safe) {
+          const resolve = knownValues(db, caller, admin, resetLink);
+          for (const p of pathParams(route.path)) {
+            values.set(`${p.before}/${p.name}`, await resolve(p.name, p.before));
+          }
+        }
+        const { url, known: knownParams } = fillPath(route.path, (name, before) =>
+          values.get(`${before}/${name}`),
+        );
         const headers: Record<string, string> = {};
         let body: string | undefined;
         const api = isApiPath(route.path);

@@ -47,6 +47,16 @@ export const isApiPath = (path: string) => path.startsWith('/api/');
 export const isAssetPath = (path: string) => path.startsWith('/assets/');
 export const isSafeMethod = (method: string) => ['GET', 'HEAD', 'OPTIONS'].includes(method);
 
+const PARAM = /:([A-Za-z_][A-Za-z0-9_]*)(\{[^}]*\})?\??/g;
+
+/** A route's parameters with the path segment before each (`/teams/:slug` → slug after teams). */
+export function pathParams(path: string): Array<{ name: string; before: string }> {
+  return [...path.matchAll(PARAM)].map((m) => ({
+    name: m[1]!,
+    before: path.slice(0, m.index).split('/').filter(Boolean).at(-1) ?? '',
+  }));
+}
+
 /**
  * Fills a route's parameters (`:slug`, `:id{[0-9]+}`, `*`) from `known`, or with a
  * placeholder from `fallback`; `known` is false when any placeholder was used.
@@ -57,16 +67,14 @@ export function fillPath(
   fallback: (name: string) => string = (name) => `no-such-${name}`,
 ): { url: string; known: boolean } {
   let allKnown = true;
+  const params = pathParams(path);
+  let i = 0;
   const url = path
-    .replace(
-      /:([A-Za-z_][A-Za-z0-9_]*)(\{[^}]*\})?\??/g,
-      (_m, name: string, _re, offset: number) => {
-        const before = path.slice(0, offset).split('/').filter(Boolean).at(-1) ?? '';
-        const value = known(name, before);
-        if (value === undefined) allKnown = false;
-        return encodeURIComponent(value ?? fallback(name));
-      },
-    )
+    .replace(PARAM, (_m, name: string) => {
+      const value = known(name, params[i++]!.before);
+      if (value === undefined) allKnown = false;
+      return encodeURIComponent(value ?? fallback(name));
+    })
     .replace(/\*/g, () => {
       allKnown = false;
       return 'x';
