@@ -4,11 +4,13 @@ import type { AxeResults } from 'axe-core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/core/config.ts';
+import { sessionCookieName } from '../../src/core/http/auth.ts';
 import { createLogger } from '../../src/core/log.ts';
+import { createSession } from '../../src/identity/store.ts';
 import { startServer } from '../../src/server.ts';
-import { freshDatabase } from '../engines.ts';
+import { freshDatabase, type TestDb } from '../engines.ts';
 import { type PageCase, pages } from './pages.ts';
-import { seedBrowserOrg } from './seed.ts';
+import { type BrowserSeed, browserAdmin, seedBrowserOrg } from './seed.ts';
 
 // The browser suite: every page in pages.ts, in a real Chromium. Adding a page is one line there.
 
@@ -56,19 +58,22 @@ if (!existsSync(chromiumPath) && !ci) {
   describe('browser suite', () => {
     let browser: Browser | undefined;
     let server: { url: string; close: () => Promise<void> } | undefined;
-    let database: { close: () => Promise<void> } | undefined;
+    let database: TestDb | undefined;
+    let seed: BrowserSeed | undefined;
+    let cookieName = '';
     const contexts = new Set<BrowserContext>();
 
     beforeAll(async () => {
       const handle = await freshDatabase('sqlite');
       database = handle;
-      await seedBrowserOrg(handle.db);
+      seed = await seedBrowserOrg(handle.db);
       const config = loadConfig({
         PAVED_DATABASE_URL: handle.url,
         PAVED_HOST: '127.0.0.1',
         PAVED_PORT: '0',
         PAVED_LOG_LEVEL: 'silent',
       });
+      cookieName = sessionCookieName(config.baseUrl).name;
       server = await startServer(handle, config, createLogger('silent'));
       browser = await chromium.launch({ ...launchOptions, timeout: STEP_MS });
     });
@@ -80,20 +85,67 @@ if (!existsSync(chromiumPath) && !ci) {
       await database?.close();
     });
 
-    /** A new page in its own fresh context (no shared focus, history or cache between checks). */
-    async function openPage(options: Parameters<Browser['newContext']>[0] = {}): Promise<Page> {
-      if (!browser) throw new Error('Chromium did not start (see the beforeAll error above).');
+    /**
+     * A new page in its own fresh context (no shared focus, history or cache
+     * between checks), signed in as the seed's admin with a session of its own
+     * unless the page is for visitors.
+     */
+    async function openPage(
+      target: Pick<PageCase, 'anonymous'>,
+      options: Parameters<Browser['newContext']>[0] = {},
+    ): Promise<Page> {
+      if (!browser || !database || !seed) {
+        throw new Error('Chromium or the server did not start (see the beforeAll error above).');
+      }
       const context = await browser.newContext(options);
       contexts.add(context);
       context.setDefaultTimeout(STEP_MS);
       context.on('close', () => contexts.delete(context));
+      if (!target.anonymous) {
+        const session = await createSession(database.db, seed.adminId, { maxDays: 1 });
+        // `domain` and `path`, not `url`: with an http `url` Playwright drops Secure, which a
+        // __Host- cookie needs. On an IP address the cookie is host-only all the same.
+        await context.addCookies([
+          {
+            name: cookieName,
+            value: session.cookieValue,
+            domain: new URL(server!.url).hostname,
+            path: '/',
+            secure: true,
+            httpOnly: true,
+            sameSite: 'Lax',
+          },
+        ]);
+      }
       return context.newPage();
     }
 
-    /** Loads a page and checks it answers with the status the page list expects. */
+    /** The page's path with the seed's `{params}` filled in. */
+    function pathOf(target: PageCase): string {
+      return target.path.replace(/\{(\w+)\}/g, (_, key: string) => seed!.params[key] ?? key);
+    }
+
+    /**
+     * Loads a page and checks it answers with the status the page list
+     * expects; for a page reached by a form, fills and submits the form too.
+     */
     async function load(page: Page, target: PageCase): Promise<void> {
-      const response = await page.goto(`${server!.url}${target.path}`, { waitUntil: 'load' });
-      expect(response?.status(), `status of ${target.path}`).toBe(target.status ?? 200);
+      const path = pathOf(target);
+      const response = await page.goto(`${server!.url}${path}`, { waitUntil: 'load' });
+      const { submit } = target;
+      expect(response?.status(), `status of ${path}`).toBe(submit ? 200 : (target.status ?? 200));
+      if (!submit) return;
+      for (const [name, value] of Object.entries(submit.fields)) {
+        await page.locator(`${submit.form} [name="${name}"]`).fill(value);
+      }
+      const [answer] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST'),
+        page.locator(`${submit.form} button[type="submit"]`).click(),
+      ]);
+      await page.waitForLoadState('load');
+      expect(answer.status(), `status after submitting ${submit.form} on ${path}`).toBe(
+        submit.status,
+      );
     }
 
     describe.each(pages)('$name ($path)', (target) => {
@@ -106,7 +158,7 @@ if (!existsSync(chromiumPath) && !ci) {
       ] as const)(
         'has no axe violations in the $colorScheme colour scheme at $width px',
         async ({ colorScheme, width }) => {
-          const page = await openPage({ viewport: { width, height: 800 } });
+          const page = await openPage(target, { viewport: { width, height: 800 } });
           const cspErrors: string[] = [];
           page.on('console', (m) => {
             if (m.type() === 'error' && /Content[- ]Security[- ]Policy/i.test(m.text())) {
@@ -158,7 +210,7 @@ if (!existsSync(chromiumPath) && !ci) {
       it(
         'reaches the skip link with the first Tab, and Enter moves to main',
         async () => {
-          const page = await openPage();
+          const page = await openPage(target);
           await load(page, target);
           await page.keyboard.press('Tab');
           const focused = await page.evaluate(() => {
@@ -193,7 +245,7 @@ if (!existsSync(chromiumPath) && !ci) {
       it(
         'does not scroll sideways at 320 px wide',
         async () => {
-          const page = await openPage({ viewport: { width: 320, height: 640 } });
+          const page = await openPage(target, { viewport: { width: 320, height: 640 } });
           await load(page, target);
           const widths = await page.evaluate(() => {
             const limit = innerWidth;
@@ -224,7 +276,7 @@ if (!existsSync(chromiumPath) && !ci) {
       it(
         'works without JavaScript: one h1',
         async () => {
-          const page = await openPage({ javaScriptEnabled: false });
+          const page = await openPage(target, { javaScriptEnabled: false });
           await load(page, target);
           const h1 = page.locator('h1');
           expect(await h1.count(), `h1 elements on ${target.path} without JavaScript`).toBe(1);
@@ -234,5 +286,28 @@ if (!existsSync(chromiumPath) && !ci) {
         TEST_MS,
       );
     });
+
+    it(
+      'signs in through the form, without JavaScript, and lands on the page asked for',
+      async () => {
+        const page = await openPage({ anonymous: true }, { javaScriptEnabled: false });
+        const first = await page.goto(`${server!.url}/account`, { waitUntil: 'load' });
+        expect(new URL(first!.url()).pathname).toBe('/login');
+        await page.locator('#field-email').fill(browserAdmin.email);
+        await page.locator('#field-password').fill(browserAdmin.password);
+        await Promise.all([
+          page.waitForURL(`${server!.url}/account`),
+          page.getByRole('button', { name: 'Sign in' }).click(),
+        ]);
+        expect(await page.locator('h1').textContent()).toBe('Your account');
+        await Promise.all([
+          page.waitForURL(/\/login\?notice=signed-out$/),
+          page.getByRole('button', { name: 'Sign out' }).click(),
+        ]);
+        expect(await page.getByRole('status').textContent()).toContain('You have signed out.');
+        await page.context().close();
+      },
+      TEST_MS,
+    );
   });
 }

@@ -2,16 +2,24 @@
  * Every page the browser suite opens (test/browser/a11y.test.ts): each is
  * loaded, checked with axe-core in light and dark, by keyboard, at 320 px and
  * without JavaScript. Adding a page is one line here; if it needs data, add
- * that data to seed.ts.
+ * that data to seed.ts. Pages are opened signed in as the seed's admin unless
+ * marked `anonymous`.
  * @example { path: '/teams/payments', name: 'team page' }
  */
 export interface PageCase {
-  /** Path to open, with any query string. */
+  /** Path to open, with any query string; `{name}` is filled from the seed's params. */
   path: string;
   /** What the page is, as the test titles name it. */
   name: string;
   /** The HTTP status the page answers with; 200 unless given. */
   status?: number;
+  /** Open it as a visitor who is not signed in. */
+  anonymous?: boolean;
+  /**
+   * Then fill these fields of the form and submit it: the checks run on the
+   * page that answers (an error summary, a one-time secret), with this status.
+   */
+  submit?: { form: string; fields: Record<string, string>; status: number };
 }
 
 export const pages: PageCase[] = [
@@ -20,4 +28,42 @@ export const pages: PageCase[] = [
   { path: '/teams/payments', name: 'team page' },
   { path: '/teams/developer-experience', name: 'team page without sub-teams or services' },
   { path: '/no-such-page', name: 'not found page', status: 404 },
+  { path: '/login', name: 'sign-in page with the demo accounts', anonymous: true },
+  {
+    path: '/login',
+    name: 'sign-in page after a wrong password',
+    anonymous: true,
+    submit: {
+      form: 'form[action="/login"]',
+      // Not the admin's email: failed attempts count against an account for 15 minutes.
+      fields: { email: 'alan.turing@example.test', password: 'not the password' },
+      status: 401,
+    },
+  },
+  { path: '/account', name: 'account page' },
+  {
+    path: '/account',
+    name: 'new token page',
+    submit: { form: 'form[action="/account/tokens"]', fields: { name: 'laptop' }, status: 201 },
+  },
+  {
+    path: '/account',
+    name: 'account page after an incomplete password form',
+    submit: {
+      form: 'form[action="/account/password"]',
+      fields: { newPassword: 'short' },
+      status: 400,
+    },
+  },
+  { path: '/admin/users', name: 'users page' },
+  {
+    path: '/admin/users',
+    name: 'users page after an incomplete add-user form',
+    submit: { form: 'form[action="/admin/users"]', fields: { email: 'nope' }, status: 400 },
+  },
+  { path: '/admin/users/{developerId}/disable', name: 'disable confirmation page' },
+  { path: '/admin/audit', name: 'audit log' },
+  { path: '/admin/audit?since=2026-02-30', name: 'audit log with a bad date', status: 400 },
+  { path: '/reset/{resetToken}', name: 'password reset page', anonymous: true },
+  { path: '/reset/no-such-link', name: 'invalid link page', anonymous: true, status: 404 },
 ];

@@ -1,6 +1,15 @@
+import { recordAudit } from '../../src/core/audit.ts';
 import type { Db } from '../../src/core/db/index.ts';
 import { setSetting } from '../../src/core/settings.ts';
-import { demoMarker } from '../../src/demo/model.ts';
+import { demoAccounts, demoMarker } from '../../src/demo/model.ts';
+import { hashPassword } from '../../src/identity/passwords.ts';
+import {
+  createLink,
+  createToken,
+  createUser,
+  revokeToken,
+  setDisabled,
+} from '../../src/identity/store.ts';
 import type { OrgSnapshot, PersonRecord } from '../../src/org/model.ts';
 import { applyOrgSnapshot } from '../../src/org/store.ts';
 
@@ -97,14 +106,62 @@ export const browserOrg: OrgSnapshot = {
   ],
 };
 
-/** Writes the browser suite's organisation into a migrated database and marks it as a demo. */
-export async function seedBrowserOrg(db: Db): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+/** The admin every signed-in check of the browser suite acts as. */
+export const browserAdmin = {
+  email: 'barbara.liskov@example.test',
+  password: 'browser suite admin passphrase',
+};
+
+/** What the seed made that page paths name: `{developerId}` and `{resetToken}` in pages.ts. */
+export interface BrowserSeed {
+  adminId: string;
+  params: Record<string, string>;
+}
+
+/**
+ * Writes the browser suite's organisation into a migrated database and marks
+ * it as a demo; adds an admin (a person of the Platform team) with a known
+ * password, a developer, a disabled account, tokens in every state, a
+ * password-reset link and a few audit entries, so every identity page has
+ * something to show.
+ */
+export async function seedBrowserOrg(db: Db): Promise<BrowserSeed> {
+  const adminHash = await hashPassword(browserAdmin.password);
+  return db.transaction().execute(async (trx) => {
     await applyOrgSnapshot(trx, browserOrg, { full: true, today: '2026-11-01' });
     await setSetting(trx, demoMarker, {
       seed: 1,
       size: 'small',
       createdAt: '2026-11-01T09:00:00.000Z',
     });
+    const account = (email: string, name: string, role: 'admin' | 'developer') =>
+      createUser(trx, { email, name, role, passwordHash: role === 'admin' ? adminHash : null });
+    const admin = await account(browserAdmin.email, 'Barbara Liskov', 'admin');
+    const developer = await account('alan.turing@example.test', 'Alan Turing', 'developer');
+    const gone = await account('ken.thompson@example.test', 'Ken Thompson', 'developer');
+    await setDisabled(trx, gone.id, true);
+    await setSetting(trx, demoAccounts, [
+      { ...browserAdmin, role: 'admin', name: 'Barbara Liskov' },
+    ]);
+    await createToken(trx, { userId: admin.id, name: 'laptop', expiresAt: null });
+    const old = await createToken(trx, { userId: admin.id, name: 'old CI', expiresAt: null });
+    await revokeToken(trx, old.token.id);
+    await createToken(trx, {
+      userId: admin.id,
+      name: 'expired',
+      expiresAt: '2026-01-01T00:00:00.000Z',
+    });
+    const resetToken = await createLink(trx, 'reset', developer.id, 24 * 365);
+    const by = { userId: admin.id, email: admin.email };
+    await recordAudit(trx, {
+      actor: by,
+      action: 'user.create',
+      target: { type: 'user', id: developer.id },
+      ip: '192.0.2.10',
+      details: { role: 'developer' },
+    });
+    await recordAudit(trx, { actor: null, action: 'feedback.create', ip: '2001:db8::1' });
+    return { adminId: admin.id, params: { developerId: developer.id, resetToken } };
   });
 }
+
