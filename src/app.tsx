@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { sql } from 'kysely';
+import { registerCapabilitiesApi } from './capabilities/api.ts';
 import { DomainError, InvalidInput, Unauthorized } from './core/errors.ts';
 import { createApiRouter } from './core/http/api.ts';
 import { authenticate, policy } from './core/http/auth.ts';
@@ -92,6 +93,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
 
   const api = createApiRouter();
   registerOrgApi(api, deps);
+  registerCapabilitiesApi(api, deps);
   registerIdentityApi(api, deps);
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerCapabilitiesCli } from './capabilities/cli.ts';
 import { CliError, EXIT, type Io, processIo } from './core/cli.ts';
 import { ConfigError, loadConfig } from './core/config.ts';
 import { DatabaseSetupError, openDatabase } from './core/db/index.ts';
@@ -92,6 +93,7 @@ export function buildProgram(io: Io): Command {
   registerDemoCli(program, io);
   registerOrgCli(program, io);
   registerIdentityCli(program, io);
+  registerCapabilitiesCli(program, io);
   return program;
 }
 

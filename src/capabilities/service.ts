@@ -5,6 +5,8 @@ import { recordAudit } from '../core/audit.ts';
 import type { Db } from '../core/db/index.ts';
 import { Conflict, InvalidInput, NotFound } from '../core/errors.ts';
 import { type Actor, authorize, can } from '../core/policy.ts';
+import type { Team } from '../org/model.ts';
+import { descendantIds } from '../org/model.ts';
 import { listTeams } from '../org/store.ts';
 import type {
   AdoptionEvent,
@@ -29,6 +31,7 @@ import {
   getMandate,
   insertCapability,
   insertException,
+  type LedgerState,
   ledgerState,
   ledgerStates,
   listExceptions,
@@ -339,6 +342,12 @@ export async function changeAdoption(
       }
     }
     const current = await ledgerState(trx, change.teamId, capability.id);
+    if (current.state === change.to) {
+      // The same change twice (a double submit, two people at once): the second conflicts.
+      throw new Conflict(
+        `The team is already in "${change.to}" for ${capability.name}; nothing changed.`,
+      );
+    }
     const problem = transitionProblem({
       from: current.state,
       to: change.to,
@@ -684,4 +693,60 @@ export async function adoptionByTeam(
 ): Promise<Map<string, AdoptionState>> {
   const states = await ledgerStates(db, { capabilityId: capability.id, at });
   return new Map(states.map((s) => [s.teamId, s.state]));
+}
+
+/**
+ * The active teams a capability is offered to: the listed teams and every
+ * team below them, or every active team when none is listed.
+ */
+export async function eligibleTeams(db: Db, capability: Capability): Promise<Team[]> {
+  const teams = await listTeams(db);
+  if (capability.eligibleTeamIds.length === 0) return teams;
+  const all = await listTeams(db, { includeInactive: true });
+  const ids = new Set(capability.eligibleTeamIds.flatMap((id) => descendantIds(all, id)));
+  return teams.filter((t) => ids.has(t.id));
+}
+
+/** One team's place in a capability's adoption: its current state and whether it is offered it. */
+export interface TeamAdoption {
+  team: Team;
+  eligible: boolean;
+  ledger: LedgerState;
+}
+
+/**
+ * Every eligible team's current state (`none` for teams without events),
+ * plus teams that have a state but are no longer eligible; by team name.
+ */
+export async function teamAdoption(db: Db, capability: Capability): Promise<TeamAdoption[]> {
+  const eligible = await eligibleTeams(db, capability);
+  const states = new Map(
+    (await ledgerStates(db, { capabilityId: capability.id })).map((s) => [s.teamId, s]),
+  );
+  const rows: TeamAdoption[] = eligible.map((team) => ({
+    team,
+    eligible: true,
+    ledger: states.get(team.id) ?? {
+      teamId: team.id,
+      capabilityId: capability.id,
+      state: 'none',
+      seq: 0,
+      since: null,
+      reason: null,
+      reasonText: null,
+      alternative: null,
+    },
+  }));
+  const listed = new Set(eligible.map((t) => t.id));
+  const others = [...states.values()].filter((s) => !listed.has(s.teamId));
+  if (others.length > 0) {
+    const all = new Map((await listTeams(db, { includeInactive: true })).map((t) => [t.id, t]));
+    for (const ledger of others) {
+      const team = all.get(ledger.teamId);
+      if (team) rows.push({ team, eligible: false, ledger });
+    }
+  }
+  return rows.sort(
+    (a, b) => a.team.name.localeCompare(b.team.name) || a.team.id.localeCompare(b.team.id),
+  );
 }
