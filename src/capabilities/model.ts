@@ -149,7 +149,7 @@ export interface TransitionInput {
 export function transitionProblem(input: TransitionInput): string | null {
   const { from, to, obligation } = input;
   const allowed = TRANSITIONS[from];
-  if (to === from) return `The team is already in "${from}".`;
+  if (to === from) return `The team is already in "${from}". ${movesFrom(from, obligation)}`;
   if (obligation === 'mandatory' && (to === 'left' || to === 'opted-out')) {
     return `This capability is mandatory, so a team cannot ${to === 'left' ? 'leave it' : 'opt out'}. Request an exception instead, or challenge the policy.`;
   }
@@ -162,14 +162,22 @@ export function transitionProblem(input: TransitionInput): string | null {
     return 'Only mandatory capabilities have exceptions.';
   }
   if (!allowed.includes(to)) {
-    const next = allowed.filter((s) => s !== 'exempt' || obligation === 'mandatory');
-    return `A team in "${from}" cannot move to "${to}". From "${from}" it can move to: ${next.join(', ')}.`;
+    return `A team in "${from}" cannot move to "${to}". ${movesFrom(from, obligation)}`;
   }
   if (STATES_NEEDING_REASON.includes(to)) {
     if (!input.reason) return 'Say why the team is leaving: choose a reason.';
     if (!input.alternative?.trim()) return 'Say what the team uses instead (the alternative).';
   }
   return null;
+}
+
+/** What a team can do from a state: mandatory capabilities offer no way out but an exception. */
+function movesFrom(from: AdoptionState, obligation: Obligation): string {
+  const next = TRANSITIONS[from].filter((s) =>
+    obligation === 'mandatory' ? s !== 'left' && s !== 'opted-out' : s !== 'exempt',
+  );
+  const named = next.map((s) => (s === 'exempt' ? 'exempt (when an exception is approved)' : s));
+  return `From "${from}" it can move to: ${named.join(', ')}.`;
 }
 
 /** The state after replaying events in order (the ledger's one source of truth). */

@@ -1,10 +1,12 @@
 // The demo runner: parts, each an area's share of the demo, written in one transaction.
 
+import type { Capability } from '../capabilities/model.ts';
 import { deleteAllData, nowIso } from '../core/db/helpers.ts';
 import type { Db, DbHandle, Engine } from '../core/db/index.ts';
 import { setSetting } from '../core/settings.ts';
 import type { Person, Service, Team } from '../org/model.ts';
 import { accountsPart } from './accounts.ts';
+import { capabilitiesPart } from './capabilities.ts';
 import { type DemoSize, demoMarker } from './model.ts';
 import { orgPart } from './org.ts';
 import { createRandom, type Random } from './random.ts';
@@ -25,6 +27,8 @@ export interface DemoOrg {
  */
 export interface DemoProduced {
   org: DemoOrg;
+  /** The capability catalog, from the capabilities part. */
+  capabilities?: Capability[];
 }
 
 /** What a demo part gets: the transaction, its own random stream, and what came before. */
@@ -54,7 +58,7 @@ export interface DemoPart {
 }
 
 /** Every part of the demo, in the order they run; an area appends its part here. */
-export const demoParts: DemoPart[] = [orgPart, accountsPart];
+export const demoParts: DemoPart[] = [orgPart, accountsPart, capabilitiesPart];
 
 export interface DemoOptions {
   size: DemoSize;
