@@ -4,6 +4,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { sql } from 'kysely';
 import { registerCapabilitiesApi } from './capabilities/api.ts';
+import { registerCapabilitiesPages } from './capabilities/pages.tsx';
 import { DomainError, InvalidInput, Unauthorized } from './core/errors.ts';
 import { createApiRouter } from './core/http/api.ts';
 import { authenticate, policy } from './core/http/auth.ts';
@@ -128,6 +129,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerHomePages(web, deps);
   registerIdentityPages(web, deps);
   registerOrgPages(web, deps);
+  registerCapabilitiesPages(web, deps);
   app.route('/', web);
 
   app.notFound(async (c) => {

@@ -2,6 +2,8 @@ import { expect, it } from 'vitest';
 import { signIn, testApp } from '../../test/app.ts';
 import { describeEngines } from '../../test/engines.ts';
 import { buildTeam, seedOrg, smallOrg } from '../../test/factories.ts';
+import { addCapability, teamId } from '../capabilities/pages-testing.ts';
+import { appendEvent } from '../capabilities/store.ts';
 import { setSetting } from '../core/settings.ts';
 import { demoMarker } from '../demo/model.ts';
 
@@ -88,5 +90,64 @@ describeEngines('org pages', (handle) => {
     expect(headers.get('x-content-type-options')).toBe('nosniff');
     expect(headers.get('referrer-policy')).toBe('same-origin');
     expect(headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('shows what the team uses, has left and why, and the mandates that apply with their why', async () => {
+    await seedOrg(handle().db);
+    const deploy = await addCapability(handle(), {
+      slug: 'deploy-pipeline',
+      name: 'Deploy pipeline',
+    });
+    const search = await addCapability(handle(), { slug: 'log-search', name: 'Log search' });
+    await addCapability(handle(), {
+      slug: 'secrets-vault',
+      name: 'Secrets vault',
+      mandate: {
+        category: 'security',
+        reason: 'SOC 2 access reviews need every secret read to be logged.',
+        mitigation: 'We migrate your secrets for you.',
+      },
+    });
+    const payments = await teamId(handle(), 'payments');
+    const event = (
+      capabilityId: string,
+      seq: number,
+      from: 'none' | 'adopted',
+      to: 'adopted' | 'left',
+    ) =>
+      appendEvent(handle().db, {
+        teamId: payments,
+        capabilityId,
+        seq,
+        from,
+        to,
+        reason: to === 'left' ? 'too-slow' : null,
+        reasonText: null,
+        alternative: to === 'left' ? 'GitHub Actions' : null,
+        actorId: null,
+        onBehalf: false,
+        exceptionId: null,
+      });
+    await event(deploy.id, 1, 'none', 'adopted');
+    await event(search.id, 1, 'none', 'adopted');
+    await event(search.id, 2, 'adopted', 'left');
+    const { html } = await page('/teams/payments');
+    expect(html).toContain('<h2 id="team-uses">What this team uses</h2>');
+    expect(html).toMatch(
+      /Capabilities Payments uses<\/caption>[\s\S]*Deploy pipeline[\s\S]*Adopted/,
+    );
+    expect(html).toMatch(
+      /Capabilities Payments left or opted out of<\/caption>[\s\S]*Log search[\s\S]*Too slow[\s\S]*GitHub Actions/,
+    );
+    expect(html).toMatch(
+      /Required of Payments, and why<\/caption>[\s\S]*Secrets vault[\s\S]*SOC 2 access reviews need every secret read to be logged\.[\s\S]*Security[\s\S]*Not using/,
+    );
+  });
+
+  it('says what would fill the section when the team has chosen nothing', async () => {
+    await seedOrg(handle().db);
+    const { html } = await page('/teams/checkout');
+    expect(html).toContain('Checkout has not recorded using any capability yet.');
+    expect(html).toContain('Nothing is required of Checkout');
   });
 });

@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { TeamUseSection, teamUse } from '../capabilities/pages-team.tsx';
 import { NotFound } from '../core/errors.ts';
 import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
@@ -83,6 +84,7 @@ export function registerOrgPages(web: Hono<AppEnv>, { handle }: Deps): void {
     const subTeams = (await listTeams(db)).filter((t) => t.parentId === team.id);
     const counts = await memberCounts(db);
     const services = (await listServices(db, { limit: 500, teamId: team.id })).items;
+    const uses = await teamUse(db, team);
     return renderPage(
       c,
       { title: team.name },
@@ -133,6 +135,7 @@ export function registerOrgPages(web: Hono<AppEnv>, { handle }: Deps): void {
             { label: 'Repository', cell: (s) => s.repository ?? '—' },
           ]}
         />
+        <TeamUseSection data={uses} />
       </>,
     );
   });

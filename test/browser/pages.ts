@@ -66,4 +66,48 @@ export const pages: PageCase[] = [
   { path: '/admin/audit?since=2026-02-30', name: 'audit log with a bad date', status: 400 },
   { path: '/reset/{resetToken}', name: 'password reset page', anonymous: true },
   { path: '/reset/no-such-link', name: 'invalid link page', anonymous: true, status: 404 },
+  { path: '/capabilities', name: 'capability catalog' },
+  {
+    path: '/capabilities?stage=nonsense',
+    name: 'capability catalog with a bad filter',
+    status: 400,
+  },
+  { path: '/capabilities/secrets-vault', name: 'mandatory capability page' },
+  { path: '/capabilities/deploy-pipeline', name: 'optional capability page with figures' },
+  { path: '/capabilities/new', name: 'add a capability form' },
+  { path: '/capabilities/deploy-pipeline/edit', name: 'edit a capability form' },
+  {
+    path: '/capabilities/preview-environments/adoption?team=platform&to=trial',
+    name: 'adoption form',
+  },
+  {
+    path: '/capabilities/deploy-pipeline/adoption',
+    name: 'adoption form, choosing team and change',
+  },
+  {
+    path: '/capabilities/deploy-pipeline/adoption?team=platform&to=left',
+    name: 'leave confirmation page',
+  },
+  {
+    path: '/capabilities/deploy-pipeline/adoption?team=platform&to=left',
+    name: 'leave confirmation page after a missing reason',
+    submit: {
+      form: 'form[action="/capabilities/deploy-pipeline/adoption"]',
+      fields: { alternative: 'GitHub Actions' },
+      status: 400,
+    },
+  },
+  {
+    path: '/capabilities/secrets-vault/adoption?team=platform&to=left',
+    name: 'leaving a mandatory capability',
+  },
+  { path: '/exceptions', name: 'exceptions list' },
+  {
+    path: '/exceptions/new?capability=secrets-vault&team=ledger',
+    name: 'exception request form',
+  },
+  // Opened as the admin, who decides no category: the decision form is covered by the page tests.
+  { path: '/exceptions/{exceptionId}', name: 'exception page' },
+  { path: '/decisions', name: 'decision log' },
+  { path: '/decision-rights', name: 'decision rights with the admin’s forms' },
 ];

@@ -1,5 +1,16 @@
+import type { AdoptionState } from '../../src/capabilities/model.ts';
+import {
+  appendEvent,
+  insertCapability,
+  insertException,
+  recordDecision,
+  saveExceptionDecision,
+  saveMandate,
+  updateCapability,
+} from '../../src/capabilities/store.ts';
 import { recordAudit } from '../../src/core/audit.ts';
 import type { Db } from '../../src/core/db/index.ts';
+import { quarterOf } from '../../src/core/period.ts';
 import { setSetting } from '../../src/core/settings.ts';
 import { demoAccounts, demoMarker } from '../../src/demo/model.ts';
 import { hashPassword } from '../../src/identity/passwords.ts';
@@ -11,7 +22,7 @@ import {
   setDisabled,
 } from '../../src/identity/store.ts';
 import type { OrgSnapshot, PersonRecord } from '../../src/org/model.ts';
-import { applyOrgSnapshot } from '../../src/org/store.ts';
+import { applyOrgSnapshot, getTeamBySlug } from '../../src/org/store.ts';
 
 const team = (name: string, parent?: string, description?: string) => ({
   ref: `group:default/${name}`,
@@ -161,7 +172,153 @@ export async function seedBrowserOrg(db: Db): Promise<BrowserSeed> {
       details: { role: 'developer' },
     });
     await recordAudit(trx, { actor: null, action: 'feedback.create', ip: '2001:db8::1' });
-    return { adminId: admin.id, params: { developerId: developer.id, resetToken } };
+    const capabilityParams = await seedBrowserCapabilities(trx);
+    return {
+      adminId: admin.id,
+      params: { developerId: developer.id, resetToken, ...capabilityParams },
+    };
   });
 }
 
+/**
+ * The capability pages' data: an optional Deploy pipeline that Platform uses
+ * and Payments left this quarter (so the reasons chart shows), a mandatory
+ * Secrets vault with its mandate, a beta, a pending exception for Ledger, a
+ * denied policy challenge and a few decisions. Returns `{exceptionId}`.
+ */
+export async function seedBrowserCapabilities(db: Db): Promise<Record<string, string>> {
+  const team = async (slug: string) => (await getTeamBySlug(db, slug))!.id;
+  const platform = await team('platform');
+  const add = (slug: string, name: string, summary: string, stage: 'beta' | 'ga') =>
+    insertCapability(db, {
+      slug,
+      name,
+      summary,
+      ownerTeamId: platform,
+      docsUrl: `https://docs.example.test/platform/${slug}/getting-started-with-a-very-long-path`,
+      stage,
+      obligation: 'optional',
+      eligibleTeamIds: [],
+    });
+  const deploy = await add(
+    'deploy-pipeline',
+    'Deploy pipeline',
+    'Build, test and ship to production from one pipeline definition.',
+    'ga',
+  );
+  const vault = await add(
+    'secrets-vault',
+    'Secrets vault',
+    'Store and rotate secrets; every read is logged.',
+    'ga',
+  );
+  await add(
+    'preview-environments',
+    'Preview environments',
+    'A live copy per pull request.',
+    'beta',
+  );
+  await saveMandate(db, {
+    capabilityId: vault.id,
+    category: 'security',
+    reason: 'SOC 2 access reviews need every secret read to be logged in one place.',
+    mitigation: 'We migrate your secrets for you and hold office hours every Tuesday.',
+    reviewOn: '2027-06-30',
+    recordedBy: null,
+  });
+  await updateCapability(db, vault.id, { obligation: 'mandatory' });
+  const thisQuarter = Date.parse(quarterOf(new Date()).start);
+  const history = async (
+    teamSlug: string,
+    capabilityId: string,
+    steps: [AdoptionState, string][],
+  ) => {
+    const teamId = await team(teamSlug);
+    let from: AdoptionState = 'none';
+    for (const [i, [to, at]] of steps.entries()) {
+      const leaving = to === 'left' || to === 'opted-out';
+      await appendEvent(db, {
+        teamId,
+        capabilityId,
+        seq: i + 1,
+        from,
+        to,
+        reason: leaving ? 'too-slow' : null,
+        reasonText: leaving ? 'Builds took 40 minutes on a busy day.' : null,
+        alternative: leaving ? 'GitHub Actions' : null,
+        actorId: null,
+        onBehalf: false,
+        exceptionId: null,
+        at,
+      });
+      from = to;
+    }
+  };
+  const soon = new Date(thisQuarter + 3_600_000).toISOString();
+  await history('platform', deploy.id, [['adopted', '2025-06-02T09:00:00.000Z']]);
+  await history('payments', deploy.id, [
+    ['trial', '2025-09-01T09:00:00.000Z'],
+    ['adopted', '2025-10-01T09:00:00.000Z'],
+    ['left', soon],
+  ]);
+  await history('checkout', deploy.id, [['opted-out', soon]]);
+  await history('payments', vault.id, [['adopted', '2025-03-03T09:00:00.000Z']]);
+  const pending = await insertException(db, {
+    kind: 'exception',
+    capabilityId: vault.id,
+    teamId: await team('ledger'),
+    category: 'security',
+    justification: 'The ledger runs in an isolated network with its own hardware security module.',
+    evidence: 'https://wiki.example.test/ledger/hsm-audit-2026',
+    requestedBy: null,
+  });
+  const challenge = await insertException(db, {
+    kind: 'policy-change',
+    capabilityId: vault.id,
+    teamId: await team('checkout'),
+    category: 'security',
+    justification: 'Short-lived credentials from the cloud provider would be safer.',
+    evidence: '',
+    requestedBy: null,
+  });
+  await saveExceptionDecision(db, challenge.id, {
+    status: 'denied',
+    decidedBy: null,
+    rationale: 'Not every workload can use short-lived credentials yet.',
+    expiresOn: null,
+    from: ['pending'],
+  });
+  for (const [kind, category, summary, rationale] of [
+    ['mandate.recorded', 'security', 'Secrets vault is required', 'SOC 2 access reviews.'],
+    [
+      'stage.changed',
+      'developer-experience',
+      'Deploy pipeline: stage beta → ga',
+      'Three teams used it for a quarter without incidents.',
+    ],
+    [
+      'exception.decided',
+      'security',
+      'Policy change for Secrets vault denied',
+      'Not every workload can use short-lived credentials yet.',
+    ],
+  ] as const) {
+    await recordDecision(db, {
+      kind,
+      category,
+      deciderId: null,
+      deciderName: 'Ada Lovelace',
+      rationale,
+      capabilityId: summary.startsWith('Deploy') ? deploy.id : vault.id,
+      subjectType: kind === 'exception.decided' ? 'exception' : 'capability',
+      subjectId:
+        kind === 'exception.decided'
+          ? challenge.id
+          : summary.startsWith('Deploy')
+            ? deploy.id
+            : vault.id,
+      summary,
+    });
+  }
+  return { exceptionId: pending.id };
+}

@@ -5,6 +5,7 @@
  */
 export const primaryNav: { href: string; label: string }[] = [
   { href: '/', label: 'Home' },
+  { href: '/capabilities', label: 'Capabilities' },
   { href: '/teams', label: 'Teams' },
 ];
 
