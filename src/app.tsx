@@ -11,6 +11,7 @@ import { authenticate, policy } from './core/http/auth.ts';
 import { csrfProtection, writeRateLimit } from './core/http/csrf.tsx';
 import type { AppEnv, Deps } from './core/http/env.ts';
 import { problem } from './core/http/problem.ts';
+import { refuse } from './core/http/refuse.tsx';
 import { getSetting } from './core/settings.ts';
 import { favicon, stylesheet } from './core/ui/assets.ts';
 import { ErrorPage, errorTitle, renderPage } from './core/ui/page.tsx';
@@ -147,51 +148,26 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.onError((error, c) => {
     if (error instanceof HTTPException && error.status < 500) {
       // Hono's own refusals (a body that is not JSON, a wrong content type).
-      if (isApi(c.req.path)) {
-        return problem(c, {
-          title: error.status === 400 ? 'Invalid input' : 'Request refused',
-          status: error.status,
-          detail: error.message || 'The request body could not be read.',
-          ...(error.status === 400
-            ? { errors: [{ path: '(body)', message: error.message || 'Malformed body' }] }
-            : {}),
-        });
-      }
-      return renderPage(
-        c,
-        { title: errorTitle(error.status), status: error.status },
-        <ErrorPage status={error.status} detail={error.message} />,
-      );
+      const detail = error.message || 'The request body could not be read.';
+      return refuse(c, error.status, detail, {
+        ...(error.status === 400 ? { errors: [{ path: '(body)', message: detail }] } : {}),
+      });
+    }
+    if (error instanceof Unauthorized && !isApi(c.req.path) && c.req.method === 'GET') {
+      // A browser that is not signed in goes to the sign-in page and comes back.
+      return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
     }
     if (error instanceof DomainError) {
-      if (isApi(c.req.path)) {
-        return problem(c, {
-          title: error.title,
-          status: error.status,
-          detail: error.message,
-          ...(error instanceof InvalidInput ? { errors: error.errors } : {}),
-        });
-      }
-      if (error instanceof Unauthorized && c.req.method === 'GET') {
-        // A browser that is not signed in goes to the sign-in page and comes back.
-        return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
-      }
-      return renderPage(
-        c,
-        { title: errorTitle(error.status), status: error.status as 400 },
-        <ErrorPage status={error.status} detail={error.message} />,
-      );
+      return refuse(c, error.status, error.message, {
+        title: error.title,
+        ...(error instanceof InvalidInput ? { errors: error.errors } : {}),
+      });
     }
     // Unknown errors are logged in full and answered without internals.
     (c.get('log') ?? deps.log).error({ err: error }, 'unhandled error');
-    if (isApi(c.req.path)) {
-      return problem(c, {
-        title: 'Internal server error',
-        status: 500,
-        detail: 'Something went wrong on our side. The error has been logged.',
-      });
-    }
-    return renderPage(c, { title: errorTitle(500), status: 500 }, <ErrorPage status={500} />);
+    return refuse(c, 500, 'Something went wrong on our side. The error has been logged.', {
+      title: 'Internal server error',
+    });
   });
 
   return app;

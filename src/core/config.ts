@@ -150,7 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
       );
     } else if (proxies.catchAll && values.PAVED_ALLOW_ANY_PROXY !== 'true') {
       problems.push(
-        'PAVED_TRUSTED_PROXIES trusts every address (0.0.0.0/0 or ::/0), so anyone could claim any identity; list your proxies, or set PAVED_ALLOW_ANY_PROXY=true if the network guarantees it.',
+        'PAVED_TRUSTED_PROXIES trusts (nearly) every address (such as 0.0.0.0/0, ::/0 or all of ::ffff:0:0/96), so anyone could claim any identity; list your proxies, or set PAVED_ALLOW_ANY_PROXY=true if the network guarantees it.',
       );
     }
   }

@@ -81,7 +81,7 @@ describe('parseTrustedProxies', () => {
     ['::/0', true],
     ['10.0.0.0/8,::/0', true],
     ['::ffff:0.0.0.0/0', true],
-    ['0.0.0.0/1', false],
+    ['0.0.0.0/1', true],
     ['10.0.0.0/8', false],
   ])('flags %s as trusting every address: %s', (text, catchAll) => {
     expect(parseTrustedProxies(text).proxies.catchAll).toBe(catchAll);
@@ -122,9 +122,31 @@ describe('clientAddress', () => {
     // An entry that is not an address ends the trustworthy chain: what is left of it
     // was written by the client, so the forged 198.51.100.7 must not win.
     ['10.0.0.5', '198.51.100.7, not-an-address', '10.0.0.5'],
-    ['10.0.0.5', '198.51.100.7, 203.0.113.9:4431', '10.0.0.5'],
     ['10.0.0.5', '198.51.100.7, unknown, 10.0.0.7', '10.0.0.7'],
   ])('does not skip an unreadable hop: peer %s with %j → %s', (peer, forwardedFor, expected) => {
     expect(clientAddress(peer, forwardedFor, proxies)).toBe(expected);
   });
+
+  it.each([
+    // Proxies may add the client's port; it is removed, not taken for a bad entry.
+    ['10.0.0.5', '198.51.100.7, 203.0.113.9:4431', '203.0.113.9'],
+    ['10.0.0.5', '[2001:db8::9]:443', '2001:db8::9'],
+  ])('drops a port: peer %s with %j → %s', (peer, forwardedFor, expected) => {
+    expect(clientAddress(peer, forwardedFor, proxies)).toBe(expected);
+  });
+});
+
+describe('too broad to be a list of proxies', () => {
+  it.each(['0.0.0.0/0', '0.0.0.0/1', '128.0.0.0/7', '::/0', '::/1', '::ffff:0:0/96', '::/64'])(
+    '%s trusts (nearly) everyone',
+    (entry) => {
+      expect(parseTrustedProxies(entry).proxies.catchAll).toBe(true);
+    },
+  );
+  it.each(['10.0.0.0/8', '192.168.0.0/16', 'fd00::/8', '::ffff:10.0.0.0/104', '2001:db8::/32'])(
+    '%s is a network of proxies',
+    (entry) => {
+      expect(parseTrustedProxies(entry).proxies.catchAll).toBe(false);
+    },
+  );
 });

@@ -48,7 +48,7 @@ export function parseTrustedProxies(text: string): { proxies: TrustedProxies; pr
         problems.push(`"${raw}" has an invalid prefix length`);
         continue;
       }
-      if (prefix === 0) catchAll = true;
+      if (tooBroad(address, family, prefix)) catchAll = true;
       list.addSubnet(address, prefix, type);
     }
     entries.push(raw);
@@ -68,6 +68,31 @@ export function parseTrustedProxies(text: string): { proxies: TrustedProxies; pr
 }
 
 /**
+ * True for a network so wide it cannot be a list of proxies: any prefix
+ * shorter than /8 (IPv4 or IPv6), or the whole IPv4-mapped
+ * range (::ffff:0:0/96 and wider), which would trust every IPv4 client.
+ */
+function tooBroad(address: string, family: number, prefix: number): boolean {
+  if (family === 4) return prefix < 8;
+  if (prefix < 8) return true;
+  const mapped = new BlockList();
+  mapped.addSubnet(address, prefix, 'ipv6');
+  return (
+    prefix <= 96 &&
+    mapped.check('::ffff:0.0.0.1', 'ipv6') &&
+    mapped.check('::ffff:255.255.255.254', 'ipv6')
+  );
+}
+
+/** `203.0.113.9:4431` → `203.0.113.9`, `[2001:db8::1]:443` → `2001:db8::1` (proxies may add ports). */
+function withoutPort(hop: string): string {
+  const v6 = /^\[([^\]]+)\](?::\d+)?$/.exec(hop);
+  if (v6) return v6[1]!;
+  const v4 = /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(hop);
+  return v4 ? v4[1]! : hop;
+}
+
+/**
  * The client's address: the socket peer, unless the peer is a trusted proxy;
  * then the right-most X-Forwarded-For entry that is not itself a trusted proxy.
  * Never trusts X-Forwarded-For from anyone else.
@@ -81,7 +106,7 @@ export function clientAddress(
   if (!trusted.has(peerAddress) || !forwardedFor) return peerAddress;
   const hops = forwardedFor
     .split(',')
-    .map((h) => normalizeAddress(h))
+    .map((h) => normalizeAddress(withoutPort(h.trim())))
     .filter(Boolean);
   let nearest = peerAddress;
   for (let i = hops.length - 1; i >= 0; i--) {

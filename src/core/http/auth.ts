@@ -5,6 +5,7 @@ import {
   createUser,
   findSession,
   getUserByEmail,
+  personStatus,
   userForToken,
 } from '../../identity/store.ts';
 import { recordAudit } from '../audit.ts';
@@ -13,6 +14,7 @@ import type { RoleName } from '../policy.ts';
 import { authorize, type PolicyName } from '../policy.ts';
 import type { AppEnv, Deps } from './env.ts';
 import { problem } from './problem.ts';
+import { refuse } from './refuse.tsx';
 
 /** The node-server bindings Hono passes as `c.env` (absent under `app.request` unless given). */
 interface NodeBindings {
@@ -117,17 +119,15 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
         const value = c.req.header(header) ?? '';
         if (headerCount(c, header) > 1 || value.includes(',')) {
           c.get('log').warn({ peer, header }, 'duplicate identity header rejected');
-          return isApi
-            ? problem(c, {
-                title: 'Invalid input',
-                status: 400,
-                detail: 'More than one identity header.',
-              })
-            : c.text('More than one identity header; sign-in refused.', 400);
+          return refuse(c, 400, 'More than one identity header; sign-in refused.');
         }
         const email = value.trim().toLowerCase();
         if (!/^[^\s@]+@[^\s@]+$/.test(email)) {
-          return c.text('The identity header does not hold an email address.', 400);
+          return refuse(c, 400, 'The identity header does not hold an email address.');
+        }
+        // Someone who has left the organisation gets no account, not even a refused one.
+        if ((await personStatus(db, email)) === 'inactive') {
+          return refuse(c, 403, 'This person has left the organisation.');
         }
         let user = await getUserByEmail(db, email);
         if (!user) {
@@ -152,9 +152,10 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
             return created;
           });
         }
-        if (user.disabledAt) return c.text('This account is disabled.', 403);
+        if (user.disabledAt) return refuse(c, 403, 'This account is disabled. Ask an admin.');
         const actor = await actorFor(db, user, 'proxy');
-        if (actor === 'deactivated') return c.text('This person has left the organisation.', 403);
+        if (actor === 'deactivated')
+          return refuse(c, 403, 'This person has left the organisation.');
         c.set('actor', actor);
         // No session: the proxy vouches for every request; the CSRF token is derived instead.
         c.set('csrfToken', deps.secret.hmac('csrf-proxy', user.id));

@@ -1,9 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { hit, LIMITS } from '../ratelimit.ts';
-import { ErrorPage, errorTitle, renderPage } from '../ui/page.tsx';
 import type { AppEnv, Deps } from './env.ts';
-import { problem } from './problem.ts';
+import { refuse } from './refuse.tsx';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -11,16 +10,6 @@ function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function refuse(c: Context<AppEnv>, detail: string) {
-  if (c.req.path.startsWith('/api/'))
-    return problem(c, { title: 'Forbidden', status: 403, detail });
-  return renderPage(
-    c,
-    { title: errorTitle(403), status: 403 },
-    <ErrorPage status={403} detail={detail} />,
-  );
 }
 
 /** The token a form of this request must carry, read from the form body or the header. */
@@ -53,11 +42,11 @@ export function csrfProtection(deps: Deps): MiddlewareHandler<AppEnv> {
     if (actor?.via === 'token') return next();
     const site = c.req.header('sec-fetch-site');
     if (site && site !== 'same-origin' && site !== 'none') {
-      return refuse(c, 'This request came from another site, so paved refused it.');
+      return refuse(c, 403, 'This request came from another site, so paved refused it.');
     }
     const origin = c.req.header('origin');
     if (origin && origin !== baseOrigin && origin !== new URL(c.req.url).origin) {
-      return refuse(c, 'This request came from another site, so paved refused it.');
+      return refuse(c, 403, 'This request came from another site, so paved refused it.');
     }
     const expected = c.get('csrfToken');
     if (actor && expected) {
@@ -65,6 +54,7 @@ export function csrfProtection(deps: Deps): MiddlewareHandler<AppEnv> {
       if (!given || !sameSecret(given, expected)) {
         return refuse(
           c,
+          403,
           'The form had expired or was not sent from paved. Go back, reload the page and try again.',
         );
       }
@@ -87,12 +77,5 @@ export function writeRateLimit(deps: Deps): MiddlewareHandler<AppEnv> {
 /** 429 with Retry-After, as problem+json for the API and a page for browsers. */
 export function tooMany(c: Context<AppEnv>, retryAfter: number) {
   c.header('Retry-After', String(retryAfter));
-  const detail = `Too many attempts. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`;
-  if (c.req.path.startsWith('/api/'))
-    return problem(c, { title: 'Too many requests', status: 429, detail });
-  return renderPage(
-    c,
-    { title: 'Too many attempts', status: 429 },
-    <ErrorPage status={429} detail={detail} />,
-  );
+  return refuse(c, 429, `Too many attempts. Try again in ${Math.ceil(retryAfter / 60)} minute(s).`);
 }
