@@ -101,6 +101,7 @@ describeEngines('capability exception figures', (handle) => {
       escalated: 1,
       expired: 1,
       revoked: 0,
+      withdrawn: 0,
     });
     // Days: 0.5, 2, 3, 4, 10. Median: the middle value, 3. p90 by linear interpolation:
     // rank (5 − 1) × 0.9 = 3.6 → 4 + 0.6 × (10 − 4) = 7.6.

@@ -76,7 +76,15 @@ describeEngines('capability figures', (handle) => {
       { month: '2026-03', size: null, hidden: true, retained: [] },
     ]);
     expect(figures.exceptions).toEqual({
-      byStatus: { pending: 0, approved: 0, denied: 0, escalated: 0, expired: 0, revoked: 0 },
+      byStatus: {
+        pending: 0,
+        approved: 0,
+        denied: 0,
+        escalated: 0,
+        expired: 0,
+        revoked: 0,
+        withdrawn: 0,
+      },
       decisionDays: { median: null, p90: null, n: 0 },
     });
   });

@@ -23,6 +23,8 @@ export const EXCEPTION_STATUSES = [
   'escalated',
   'expired',
   'revoked',
+  // Closed without a decision: the mandate it asked about was lifted.
+  'withdrawn',
 ] as const;
 export type ExceptionStatus = (typeof EXCEPTION_STATUSES)[number];
 

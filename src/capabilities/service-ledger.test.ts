@@ -274,8 +274,18 @@ describeEngines('capability service: exceptions end', (db) => {
       errors: [{ path: 'rationale' }],
     });
 
+    const open = await requestException(s.db, s.people.ada, {
+      capabilitySlug: 'secrets-manager',
+      teamId: s.teams.payments,
+      kind: 'policy-change',
+      justification: 'Our own vault is faster.',
+      evidence: '',
+    });
+
     await liftMandate(s.db, s.people.leader, 'secrets-manager', 'The vault is the default now.');
     expect(await getMandate(s.db, capability.id)).toBeUndefined();
+    // An open request has nothing left to decide: withdrawn, not denied.
+    expect(await getException(s.db, open.id)).toMatchObject({ status: 'withdrawn' });
     expect((await getCapabilityBySlug(s.db, 'secrets-manager'))!.obligation).toBe('optional');
     for (const [teamId, exceptionId] of [
       [s.teams.payments, payments],

@@ -276,6 +276,21 @@ export async function liftMandate(
     for (const exception of approved.items) {
       await endException(trx, exception, 'revoked', ctx.actor.userId, 'The mandate was lifted.');
     }
+    // Open requests have nothing left to decide: they are withdrawn, not denied.
+    const open = await listExceptions(trx, {
+      capabilityId: capability.id,
+      status: ['pending', 'escalated'],
+      limit: 100_000,
+    });
+    for (const exception of open.items) {
+      await saveExceptionDecision(trx, exception.id, {
+        status: 'withdrawn',
+        decidedBy: ctx.actor.userId,
+        rationale: 'The mandate was lifted, so no exception is needed.',
+        expiresOn: null,
+        from: ['pending', 'escalated'],
+      });
+    }
     await recordAudit(trx, {
       actor: auditActor(ctx),
       action: 'mandate.lift',
@@ -317,9 +332,10 @@ export async function changeAdoption(
   slug: string,
   change: AdoptionChange,
 ): Promise<AdoptionEvent> {
-  authorize(ctx.actor, 'adoption.change', { teamId: change.teamId });
   return db.transaction().execute(async (trx) => {
+    // An unknown capability is a 404 for everyone, before any question of permission.
     const capability = await capabilityOrThrow(trx, slug);
+    authorize(ctx.actor, 'adoption.change', { teamId: change.teamId });
     if (!(await isEligible(trx, capability, change.teamId))) {
       throw InvalidInput.field('team', `${capability.name} is not offered to this team.`);
     }
@@ -570,6 +586,7 @@ async function endException(
     rationale: exception.rationale ? `${exception.rationale} — ${rationale}` : rationale,
     expiresOn: exception.expiresOn,
     from: ['approved'],
+    decidedAt: exception.decidedAt,
   });
   if (!updated) return false;
   const current = await ledgerState(trx, exception.teamId, exception.capabilityId);
@@ -683,16 +700,6 @@ export async function setDecisionRight(
       details: { deciderRole: input.deciderRole },
     });
   });
-}
-
-/** Each team's current state for a capability, `none` for eligible teams without events. */
-export async function adoptionByTeam(
-  db: Db,
-  capability: Capability,
-  at?: string,
-): Promise<Map<string, AdoptionState>> {
-  const states = await ledgerStates(db, { capabilityId: capability.id, at });
-  return new Map(states.map((s) => [s.teamId, s.state]));
 }
 
 /**

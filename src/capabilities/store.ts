@@ -612,6 +612,8 @@ export async function saveExceptionDecision(
     rationale: string | null;
     expiresOn: string | null;
     from: ExceptionStatus[];
+    /** When it was decided; defaults to now. Ending an approved exception keeps its original time. */
+    decidedAt?: string | null;
   },
 ): Promise<boolean> {
   const result = await db
@@ -619,7 +621,7 @@ export async function saveExceptionDecision(
     .set({
       status: decision.status,
       decided_by: decision.decidedBy,
-      decided_at: nowIso(),
+      decided_at: decision.decidedAt ?? nowIso(),
       rationale: decision.rationale,
       expires_on: decision.expiresOn,
     })

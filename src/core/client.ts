@@ -201,7 +201,11 @@ function failureMessage(status: number, url: string, problem: Problem | undefine
     problem?.detail ??
     problem?.title ??
     `paved at ${url} answered ${status}${status === 404 ? ': check PAVED_URL or paved login' : ''}.`;
-  const fields = (problem?.errors ?? []).map((e) => `${e.path}: ${e.message}`).join('; ');
+  // A field message that only repeats the detail would say the same thing twice.
+  const fields = (problem?.errors ?? [])
+    .filter((e) => e.message !== what)
+    .map((e) => `${e.path}: ${e.message}`)
+    .join('; ');
   const next =
     NEXT_STEP[status] ??
     (status >= 500
