@@ -56,16 +56,6 @@ function Figure(props: { label: string; rate: Rate; text: string; note?: string 
   );
 }
 
-/**
- * Plot names each mark's group with `aria-label` ("bar", "rule"), which axe
- * refuses on a `g` without a role and which adds nothing inside an SVG that
- * is one `role="img"`. Plot skips the attribute when the label is unset.
- */
-function unlabelled<M extends Plot.Mark>(mark: M): M {
-  (mark as unknown as { ariaLabel?: string }).ariaLabel = undefined;
-  return mark;
-}
-
 function ReasonsChart({ reasons, period }: { reasons: ReasonCount[]; period: string }) {
   const rows = reasons.map((r) => ({ ...r, what: `${r.label} (${STATE_WORDS[r.state]})` }));
   const top = [...rows].sort((a, b) => b.count - a.count)[0]!;
@@ -74,10 +64,7 @@ function ReasonsChart({ reasons, period }: { reasons: ReasonCount[]; period: str
       title={`Why teams left or opted out in ${period}`}
       description={`The most given reason was “${top.label}”, ${teams(top.count)}.`}
       plot={{
-        marks: [
-          unlabelled(Plot.barX(rows, { x: 'count', y: 'what', sort: { y: '-x' } })),
-          unlabelled(Plot.ruleX([0])),
-        ],
+        marks: [Plot.barX(rows, { x: 'count', y: 'what', sort: { y: '-x' } }), Plot.ruleX([0])],
         x: { label: 'Teams', grid: true, tickFormat: 'd' },
         y: { label: null },
         marginLeft: 230,

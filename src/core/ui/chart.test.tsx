@@ -30,6 +30,10 @@ describe('Chart', () => {
     expect(html).toContain('class="paved-plot"');
     // The CSP forbids inline styles, so none may remain.
     expect(html).not.toMatch(/<style|\sstyle="/);
+    // One image, one name: Plot's labels on inner groups are removed.
+    expect(html.slice(html.indexOf('<svg'), html.indexOf('</svg>'))).not.toMatch(
+      /<g[^>]*aria-label/,
+    );
     // The table holds every plotted number.
     const cells = [...html.matchAll(/<td class="num">(\d+)<\/td>/g)].map((m) => Number(m[1]));
     expect(cells).toEqual([12, 31, 54]);

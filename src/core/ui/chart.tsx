@@ -48,6 +48,12 @@ export function renderSvg(
   if (!svg) throw new Error('Plot rendered no SVG');
   for (const style of [...svg.querySelectorAll('style')]) style.remove();
   for (const el of [svg, ...svg.querySelectorAll('[style]')]) el.removeAttribute('style');
+  // The SVG is one image with its own title and description; Plot's labels on
+  // mark groups are not allowed on plain groups and would say nothing more.
+  for (const el of svg.querySelectorAll('[aria-label], [aria-description]')) {
+    el.removeAttribute('aria-label');
+    el.removeAttribute('aria-description');
+  }
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-labelledby', `${id}-title ${id}-desc`);
   svg.removeAttribute('aria-label');

@@ -1,19 +1,30 @@
 /**
  * The primary navigation, in the one order every page shows. At most seven
  * items: Home · Capabilities · Feedback · Roadmap · Surveys · Figures · Report
- * as areas land. Each area adds its line here.
+ * as areas land. Each area adds its line here; `sections` lists the other
+ * paths that belong under the same item.
  */
-export const primaryNav: { href: string; label: string }[] = [
+export const primaryNav: { href: string; label: string; sections?: string[] }[] = [
   { href: '/', label: 'Home' },
-  { href: '/capabilities', label: 'Capabilities' },
+  {
+    href: '/capabilities',
+    label: 'Capabilities',
+    sections: ['/exceptions', '/decisions', '/decision-rights'],
+  },
   { href: '/teams', label: 'Teams' },
 ];
 
-/** The nav item a path belongs to: the longest href that prefixes it. */
+const under = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+
+/** The nav item a path belongs to: the longest href or section that prefixes it. */
 export function currentNav(path: string): string | undefined {
-  return primaryNav
-    .filter((i) =>
-      i.href === '/' ? path === '/' : path === i.href || path.startsWith(`${i.href}/`),
-    )
-    .sort((a, b) => b.href.length - a.href.length)[0]?.href;
+  let best: { href: string; length: number } | undefined;
+  for (const item of primaryNav) {
+    for (const prefix of [item.href, ...(item.sections ?? [])]) {
+      const hit = prefix === '/' ? path === '/' : under(path, prefix);
+      if (hit && (!best || prefix.length > best.length))
+        best = { href: item.href, length: prefix.length };
+    }
+  }
+  return best?.href;
 }

@@ -1,0 +1,15 @@
+import { expect, it } from 'vitest';
+import { currentNav } from './nav.ts';
+
+it.each([
+  ['/', '/'],
+  ['/capabilities', '/capabilities'],
+  ['/capabilities/deploy-pipeline/adoption', '/capabilities'],
+  ['/exceptions/abc', '/capabilities'],
+  ['/decision-rights', '/capabilities'],
+  ['/teams/payments', '/teams'],
+  ['/teamsters', undefined],
+  ['/account', undefined],
+])('marks %s as under %s', (path, expected) => {
+  expect(currentNav(path)).toBe(expected);
+});
