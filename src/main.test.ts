@@ -42,7 +42,9 @@ describe('paved CLI', () => {
     try {
       const io = captureIo({ PAVED_DATABASE_URL: handle.url });
       expect(await run(['migrate'], io)).toBe(0);
-      expect(io.stderr()).toMatch(/^Applied 3 migration\(s\): 0001_org, 0002_identity, 0003_capabilities\./);
+      expect(io.stderr()).toMatch(
+        /^Applied 3 migration\(s\): 0001_org, 0002_identity, 0003_capabilities\./,
+      );
       const again = captureIo({ PAVED_DATABASE_URL: handle.url });
       expect(await run(['migrate'], again)).toBe(0);
       expect(again.stderr()).toBe('The database is up to date.\n');
