@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { startBackgroundWork } from './background.ts';
 import { registerCapabilitiesCli } from './capabilities/cli.ts';
 import { CliError, EXIT, type Io, processIo } from './core/cli.ts';
 import { ConfigError, loadConfig } from './core/config.ts';
@@ -54,6 +55,7 @@ export function buildProgram(io: Io): Command {
       const applied = await migrateToLatest(handle);
       if (applied.length > 0) io.err(`Applied ${applied.length} migration(s).`);
       const server = await startServer(handle, config, log);
+      const stopBackground = startBackgroundWork(handle, log);
       io.err(
         `paved is listening on ${server.url} (database: ${handle.engine}, ${handle.location})`,
       );
@@ -64,6 +66,7 @@ export function buildProgram(io: Io): Command {
       }
       io.err('Press Ctrl+C to stop.');
       const stop = async () => {
+        stopBackground();
         await server.close();
         await handle.close();
         process.exit(EXIT.ok);
