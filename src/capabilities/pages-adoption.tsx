@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { type FieldError, InvalidInput } from '../core/errors.ts';
 import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
-import { ErrorSummary, Field, Form } from '../core/ui/components.tsx';
+import { ErrorSummary, Field, Form, SelectField } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import type { Team } from '../org/model.ts';
 import { getTeamBySlug } from '../org/store.ts';
@@ -19,7 +19,6 @@ import {
   errorFor,
   formErrors,
   readForm,
-  SelectField,
   STATE_WORDS,
   teamsFor,
 } from './pages-shared.tsx';

@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import type { FieldError } from '../core/errors.ts';
 import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
-import { ErrorSummary, Field, Form } from '../core/ui/components.tsx';
+import { ErrorSummary, Field, Form, SelectField } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import type { Team } from '../org/model.ts';
 import { getTeamBySlug, listTeams } from '../org/store.ts';
@@ -13,7 +13,6 @@ import {
   errorFor,
   formErrors,
   readForm,
-  SelectField,
   STAGE_WORDS,
 } from './pages-shared.tsx';
 import { capabilityOrThrow, createCapability, editCapability } from './service.ts';

@@ -7,21 +7,14 @@ import { parsePeriod, quarterOf } from '../core/period.ts';
 import { can } from '../core/policy.ts';
 import { anonymityK } from '../core/privacy.ts';
 import { getSetting } from '../core/settings.ts';
-import { DateText } from '../core/ui/components.tsx';
+import { DateText, Notice } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import { getTeamById, listTeams } from '../org/store.ts';
 import { type CapabilityFigures, capabilityFigures } from './figures.ts';
 import { type Capability, type DecisionCategory, deciderLabel, type Mandate } from './model.ts';
 import { FiguresSection } from './pages-figures.tsx';
 import { AdoptionTable, HistoryTable } from './pages-ledger.tsx';
-import {
-  capabilityPath,
-  Notice,
-  STAGE_WORDS,
-  teamPath,
-  teamsFor,
-  userNames,
-} from './pages-shared.tsx';
+import { capabilityPath, STAGE_WORDS, teamPath, teamsFor, userNames } from './pages-shared.tsx';
 import { TeamBox, teamBoxData } from './pages-team-box.tsx';
 import { capabilityOrThrow } from './service.ts';
 import { getMandate, ledgerStates, listCategories, listEvents, listReasons } from './store.ts';

@@ -4,7 +4,7 @@ import type { FieldError } from '../core/errors.ts';
 import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
 import { can } from '../core/policy.ts';
-import { DataTable, ErrorSummary } from '../core/ui/components.tsx';
+import { DataTable, ErrorSummary, SelectField } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import { getTeamById, listTeams } from '../org/store.ts';
 import {
@@ -20,7 +20,6 @@ import { registerCapabilityFormPages } from './pages-capability-form.tsx';
 import {
   capabilityPath,
   errorFor,
-  SelectField,
   STAGE_WORDS,
   STATE_WORDS,
   Tag,

@@ -2,10 +2,10 @@ import type { Hono } from 'hono';
 import type { FieldError } from '../core/errors.ts';
 import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
-import { DataTable, DateText, ErrorSummary } from '../core/ui/components.tsx';
+import { DataTable, DateText, ErrorSummary, SelectField } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import type { Decision } from './model.ts';
-import { capabilityPath, errorFor, SelectField } from './pages-shared.tsx';
+import { capabilityPath, errorFor } from './pages-shared.tsx';
 import { listCapabilities, listCategories, listDecisions } from './store.ts';
 
 const PAGE = 50;

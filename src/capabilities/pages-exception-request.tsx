@@ -3,12 +3,12 @@ import type { Db } from '../core/db/index.ts';
 import type { FieldError } from '../core/errors.ts';
 import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
-import { ErrorSummary, Field, Form } from '../core/ui/components.tsx';
+import { ErrorSummary, Field, Form, SelectField } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import type { Team } from '../org/model.ts';
 import { getTeamBySlug } from '../org/store.ts';
 import { type Capability, EXCEPTION_KINDS, type ExceptionKind } from './model.ts';
-import { ctxOf, errorFor, formErrors, readForm, SelectField, teamsFor } from './pages-shared.tsx';
+import { ctxOf, errorFor, formErrors, readForm, teamsFor } from './pages-shared.tsx';
 import { requestException } from './service.ts';
 import { listCapabilities } from './store.ts';
 

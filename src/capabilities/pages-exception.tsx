@@ -3,7 +3,14 @@ import type { Db } from '../core/db/index.ts';
 import { type FieldError, Forbidden, NotFound } from '../core/errors.ts';
 import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
-import { DateText, ErrorSummary, Field, Form } from '../core/ui/components.tsx';
+import {
+  DateText,
+  ErrorSummary,
+  Field,
+  Form,
+  Notice,
+  SelectField,
+} from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import { getTeamById } from '../org/store.ts';
 import { EXCEPTION_OUTCOMES, type ExceptionOutcome, type ExceptionRequest } from './model.ts';
@@ -14,10 +21,8 @@ import {
   errorFor,
   formErrors,
   KIND_WORDS,
-  Notice,
   ROLE_WORDS,
   readForm,
-  SelectField,
   STATUS_WORDS,
   Tag,
   teamPath,

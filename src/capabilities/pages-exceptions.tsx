@@ -3,7 +3,7 @@ import type { Db } from '../core/db/index.ts';
 import type { FieldError } from '../core/errors.ts';
 import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
-import { DataTable, DateText, ErrorSummary } from '../core/ui/components.tsx';
+import { DataTable, DateText, ErrorSummary, SelectField } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import { listTeams } from '../org/store.ts';
 import { EXCEPTION_STATUSES, type ExceptionRequest, type ExceptionStatus } from './model.ts';
@@ -11,7 +11,6 @@ import {
   errorFor,
   KIND_WORDS,
   ROLE_WORDS,
-  SelectField,
   STATUS_WORDS,
   Tag,
   teamPath,

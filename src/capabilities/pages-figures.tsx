@@ -6,16 +6,10 @@ import type { FieldError } from '../core/errors.ts';
 import { type Period, previousPeriod, quarterOf } from '../core/period.ts';
 import type { Rate } from '../core/stats.ts';
 import { Chart } from '../core/ui/chart.tsx';
-import { DataTable, EmptyState, ErrorSummary } from '../core/ui/components.tsx';
+import { DataTable, EmptyState, ErrorSummary, SelectField } from '../core/ui/components.tsx';
 import type { CapabilityFigures, Cohort, ReasonCount } from './figures.ts';
 import { type Capability, EXCEPTION_STATUSES } from './model.ts';
-import {
-  capabilityPath,
-  errorFor,
-  SelectField,
-  STATE_WORDS,
-  STATUS_WORDS,
-} from './pages-shared.tsx';
+import { capabilityPath, errorFor, STATE_WORDS, STATUS_WORDS } from './pages-shared.tsx';
 
 /** The most months of retention a table shows. */
 const MAX_MONTHS = 12;

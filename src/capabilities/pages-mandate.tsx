@@ -4,7 +4,7 @@ import { type FieldError, Forbidden, NotFound } from '../core/errors.ts';
 import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
 import { can } from '../core/policy.ts';
-import { ErrorSummary, Field, Form } from '../core/ui/components.tsx';
+import { ErrorSummary, Field, Form, SelectField } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import type { Capability, DecisionCategory, Mandate } from './model.ts';
 import {
@@ -15,7 +15,6 @@ import {
   isDay,
   ROLE_WORDS,
   readForm,
-  SelectField,
 } from './pages-shared.tsx';
 import { capabilityOrThrow, liftMandate, recordMandate } from './service.ts';
 import { getMandate, listCategories, listExceptions } from './store.ts';

@@ -4,19 +4,10 @@ import { type FieldError, NotFound } from '../core/errors.ts';
 import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
 import { can } from '../core/policy.ts';
-import { DataTable, ErrorSummary, Form } from '../core/ui/components.tsx';
+import { DataTable, ErrorSummary, Form, Notice, SelectField } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import { DECIDER_ROLES, type DeciderRole, type DecisionCategory } from './model.ts';
-import {
-  ctxOf,
-  errorFor,
-  formErrors,
-  Notice,
-  ROLE_WORDS,
-  readForm,
-  SelectField,
-  TextField,
-} from './pages-shared.tsx';
+import { ctxOf, errorFor, formErrors, ROLE_WORDS, readForm, TextField } from './pages-shared.tsx';
 import { setDecisionRight } from './service.ts';
 import { getCategory, listCategories } from './store.ts';
 

@@ -119,61 +119,6 @@ export async function userNames(db: Db, ids: (string | null)[]): Promise<Map<str
   return names;
 }
 
-/** A select with its label above and the error beside it, like `Field`. */
-export function SelectField(props: {
-  name: string;
-  label: string;
-  options: { value: string; label: string }[];
-  value?: string;
-  hint?: string;
-  error?: string;
-  /** When several forms on one page have a field of the same name. */
-  id?: string;
-}) {
-  const id = props.id ?? `field-${props.name}`;
-  const describedBy =
-    [props.hint ? `${id}-hint` : null, props.error ? `${id}-error` : null]
-      .filter(Boolean)
-      .join(' ') || undefined;
-  return (
-    <div class={props.error ? 'field field-error' : 'field'}>
-      <label for={id}>{props.label}</label>
-      {props.hint ? (
-        <span class="hint" id={`${id}-hint`}>
-          {props.hint}
-        </span>
-      ) : null}
-      {props.error ? (
-        <span class="error" id={`${id}-error`}>
-          <span class="visually-hidden">Error: </span>
-          {props.error}
-        </span>
-      ) : null}
-      <select
-        id={id}
-        name={props.name}
-        aria-describedby={describedBy}
-        aria-invalid={props.error ? 'true' : undefined}
-      >
-        {props.options.map((o) => (
-          <option value={o.value} selected={o.value === props.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
-/** A short confirmation of what just happened, read out by screen readers. */
-export function Notice({ children }: { children?: Child }) {
-  return (
-    <div class="notice" role="status">
-      <p>{children}</p>
-    </div>
-  );
-}
-
 /** A one-line text field with its own id, for pages with several forms that share field names. */
 export function TextField(props: {
   id: string;

@@ -8,19 +8,25 @@ import { tooMany } from '../core/http/csrf.tsx';
 import type { AppEnv, Deps } from '../core/http/env.ts';
 import type { Actor } from '../core/policy.ts';
 import { hit, LIMITS, resetHits } from '../core/ratelimit.ts';
-import { DataTable, DateText, ErrorSummary, Field, Form } from '../core/ui/components.tsx';
+import {
+  DataTable,
+  DateText,
+  ErrorSummary,
+  Field,
+  Form,
+  Notice,
+  SelectField,
+} from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import { getTeamById } from '../org/store.ts';
 import { type ApiToken, tokenState } from './model.ts';
 import {
   auditActorOf,
   errorFor,
-  Notice,
   openSession,
   PASSWORD_HINT,
   readForm,
   roleLabel,
-  SelectField,
   setSession,
   validateForm,
 } from './pages-shared.tsx';

@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import type { Child } from 'hono/jsx';
 import type { z } from 'zod';
 import type { AuditActor } from '../core/audit.ts';
 import type { Db } from '../core/db/index.ts';
@@ -67,65 +66,6 @@ export function openSession(trx: Db, deps: Deps, userId: string) {
 /** Gives this browser the session's cookie, for as long as the session may last. */
 export function setSession(c: Context<AppEnv>, deps: Deps, cookieValue: string): void {
   setSessionCookie(c, deps, cookieValue, deps.config.sessionMaxDays * 86_400);
-}
-
-/** A select with its label above and the error beside it, like `Field`. */
-export function SelectField(props: {
-  name: string;
-  label: string;
-  options: { value: string; label: string }[];
-  value?: string;
-  hint?: string;
-  error?: string;
-  /** When several selects share a name on one page. */
-  id?: string;
-  /** Visually hide the label (a table row's own select, named by the row). */
-  hiddenLabel?: boolean;
-}) {
-  const id = props.id ?? `field-${props.name}`;
-  const describedBy =
-    [props.hint ? `${id}-hint` : null, props.error ? `${id}-error` : null]
-      .filter(Boolean)
-      .join(' ') || undefined;
-  return (
-    <div class={props.error ? 'field field-error' : 'field'}>
-      <label for={id} class={props.hiddenLabel ? 'visually-hidden' : undefined}>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <span class="hint" id={`${id}-hint`}>
-          {props.hint}
-        </span>
-      ) : null}
-      {props.error ? (
-        <span class="error" id={`${id}-error`}>
-          <span class="visually-hidden">Error: </span>
-          {props.error}
-        </span>
-      ) : null}
-      <select
-        id={id}
-        name={props.name}
-        aria-describedby={describedBy}
-        aria-invalid={props.error ? 'true' : undefined}
-      >
-        {props.options.map((o) => (
-          <option value={o.value} selected={o.value === props.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
-/** A short confirmation of what just happened, read out by screen readers. */
-export function Notice({ children }: { children?: Child }) {
-  return (
-    <div class="notice" role="status">
-      <p>{children}</p>
-    </div>
-  );
 }
 
 /** A secret shown exactly once (a token, a one-time link), with the warning that goes with it. */

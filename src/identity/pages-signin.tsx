@@ -8,14 +8,13 @@ import { tooMany } from '../core/http/csrf.tsx';
 import type { AppEnv, Deps } from '../core/http/env.ts';
 import { hit, LIMITS, resetHits } from '../core/ratelimit.ts';
 import { getSetting } from '../core/settings.ts';
-import { DataTable, ErrorSummary, Field, Form } from '../core/ui/components.tsx';
+import { DataTable, ErrorSummary, Field, Form, Notice } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import { type DemoAccount, demoAccounts } from '../demo/model.ts';
 import {
   auditActorOf,
   errorFor,
   localPath,
-  Notice,
   openSession,
   readForm,
   roleLabel,

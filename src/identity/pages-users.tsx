@@ -5,18 +5,24 @@ import { recordAudit } from '../core/audit.ts';
 import type { FieldError } from '../core/errors.ts';
 import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
-import { DataTable, DateText, ErrorSummary, Field, Form } from '../core/ui/components.tsx';
+import {
+  DataTable,
+  DateText,
+  ErrorSummary,
+  Field,
+  Form,
+  Notice,
+  SelectField,
+} from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import { listTeams } from '../org/store.ts';
 import { EmailSchema, ROLE_NAMES, RoleSchema } from './model.ts';
 import {
   auditActorOf,
   errorFor,
-  Notice,
   ROLE_OPTIONS,
   readForm,
   roleLabel,
-  SelectField,
   validateForm,
 } from './pages-shared.tsx';
 import { linkPage, targetUser, userPath } from './pages-user-actions.tsx';

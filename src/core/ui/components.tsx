@@ -80,34 +80,29 @@ function SortLink<T>({ col, sort }: { col: Column<T>; sort: SortState }) {
   );
 }
 
-/** A form field: label above, hint under the label, the error beside the input. */
-export function Field(props: {
+interface FieldBase {
   name: string;
   label: string;
   hint?: string;
   error?: string;
-  value?: string;
-  type?: 'text' | 'email' | 'password' | 'date' | 'number' | 'url';
-  autocomplete?: string;
-  required?: boolean;
-  multiline?: boolean;
-}) {
-  const id = `field-${props.name}`;
+  /** When several forms on one page have a field of the same name. */
+  id?: string;
+  /** Visually hide the label (a table row's own control, named by the row). */
+  hiddenLabel?: boolean;
+}
+
+/** Label above, hint under the label, the error beside the control; every field uses it. */
+function FieldShell(props: FieldBase & { control: (aria: ControlAria) => Child }) {
+  const id = props.id ?? `field-${props.name}`;
   const describedBy =
     [props.hint ? `${id}-hint` : null, props.error ? `${id}-error` : null]
       .filter(Boolean)
       .join(' ') || undefined;
-  const common = {
-    id,
-    name: props.name,
-    'aria-describedby': describedBy,
-    'aria-invalid': props.error ? ('true' as const) : undefined,
-    required: props.required,
-    autocomplete: props.autocomplete,
-  };
   return (
     <div class={props.error ? 'field field-error' : 'field'}>
-      <label for={id}>{props.label}</label>
+      <label for={id} class={props.hiddenLabel ? 'visually-hidden' : undefined}>
+        {props.label}
+      </label>
       {props.hint ? (
         <span class="hint" id={`${id}-hint`}>
           {props.hint}
@@ -119,13 +114,80 @@ export function Field(props: {
           {props.error}
         </span>
       ) : null}
-      {props.multiline ? (
-        <textarea {...common} rows={5}>
-          {props.value ?? ''}
-        </textarea>
-      ) : (
-        <input {...common} type={props.type ?? 'text'} value={props.value ?? ''} />
+      {props.control({
+        id,
+        name: props.name,
+        'aria-describedby': describedBy,
+        'aria-invalid': props.error ? 'true' : undefined,
+      })}
+    </div>
+  );
+}
+
+interface ControlAria {
+  id: string;
+  name: string;
+  'aria-describedby': string | undefined;
+  'aria-invalid': 'true' | undefined;
+}
+
+/** A text field (or a textarea with `multiline`). */
+export function Field(
+  props: FieldBase & {
+    value?: string;
+    type?: 'text' | 'email' | 'password' | 'date' | 'number' | 'url';
+    autocomplete?: string;
+    required?: boolean;
+    multiline?: boolean;
+  },
+) {
+  return (
+    <FieldShell
+      {...props}
+      control={(aria) =>
+        props.multiline ? (
+          <textarea {...aria} required={props.required} autocomplete={props.autocomplete} rows={5}>
+            {props.value ?? ''}
+          </textarea>
+        ) : (
+          <input
+            {...aria}
+            required={props.required}
+            autocomplete={props.autocomplete}
+            type={props.type ?? 'text'}
+            value={props.value ?? ''}
+          />
+        )
+      }
+    />
+  );
+}
+
+/** A select, laid out like `Field`. */
+export function SelectField(
+  props: FieldBase & { options: { value: string; label: string }[]; value?: string },
+) {
+  return (
+    <FieldShell
+      {...props}
+      control={(aria) => (
+        <select {...aria}>
+          {props.options.map((o) => (
+            <option value={o.value} selected={o.value === props.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
       )}
+    />
+  );
+}
+
+/** A short confirmation of what just happened, read out by screen readers. */
+export function Notice({ children }: { children?: Child }) {
+  return (
+    <div class="notice" role="status">
+      <p>{children}</p>
     </div>
   );
 }
