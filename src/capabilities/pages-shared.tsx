@@ -37,7 +37,7 @@ export const STATUS_WORDS: Record<ExceptionStatus, string> = {
   escalated: 'Escalated to leadership',
   expired: 'Expired',
   revoked: 'Revoked',
-  withdrawn: 'Withdrawn (the mandate was lifted)',
+  withdrawn: 'Withdrawn',
 };
 
 export const KIND_WORDS: Record<ExceptionKind, string> = {

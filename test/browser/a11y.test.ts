@@ -87,11 +87,11 @@ if (!existsSync(chromiumPath) && !ci) {
 
     /**
      * A new page in its own fresh context (no shared focus, history or cache
-     * between checks), signed in as the seed's admin with a session of its own
-     * unless the page is for visitors.
+     * between checks), signed in as the seed's admin (or leader) with a session
+     * of its own unless the page is for visitors.
      */
     async function openPage(
-      target: Pick<PageCase, 'anonymous'>,
+      target: Pick<PageCase, 'anonymous' | 'asLeader'>,
       options: Parameters<Browser['newContext']>[0] = {},
     ): Promise<Page> {
       if (!browser || !database || !seed) {
@@ -102,7 +102,8 @@ if (!existsSync(chromiumPath) && !ci) {
       context.setDefaultTimeout(STEP_MS);
       context.on('close', () => contexts.delete(context));
       if (!target.anonymous) {
-        const session = await createSession(database.db, seed.adminId, { maxDays: 1 });
+        const userId = target.asLeader ? seed.leaderId : seed.adminId;
+        const session = await createSession(database.db, userId, { maxDays: 1 });
         // `domain` and `path`, not `url`: with an http `url` Playwright drops Secure, which a
         // __Host- cookie needs. On an IP address the cookie is host-only all the same.
         await context.addCookies([

@@ -15,6 +15,8 @@ export interface PageCase {
   status?: number;
   /** Open it as a visitor who is not signed in. */
   anonymous?: boolean;
+  /** Open it as the seed's leader instead of its admin (forms only deciders see). */
+  asLeader?: boolean;
   /**
    * Then fill these fields of the form and submit it: the checks run on the
    * page that answers (an error summary, a one-time secret), with this status.
@@ -106,8 +108,18 @@ export const pages: PageCase[] = [
     path: '/exceptions/new?capability=secrets-vault&team=ledger',
     name: 'exception request form',
   },
-  // Opened as the admin, who decides no category: the decision form is covered by the page tests.
   { path: '/exceptions/{exceptionId}', name: 'exception page' },
+  {
+    path: '/exceptions/{exceptionId}',
+    name: 'exception page with the decision form',
+    asLeader: true,
+  },
+  { path: '/capabilities/secrets-vault/mandate', name: 'record the mandate form', asLeader: true },
+  {
+    path: '/capabilities/secrets-vault/mandate/lift',
+    name: 'lift the mandate confirmation',
+    asLeader: true,
+  },
   { path: '/decisions', name: 'decision log' },
   { path: '/decision-rights', name: 'decision rights with the admin’s forms' },
 ];

@@ -126,6 +126,8 @@ export const browserAdmin = {
 /** What the seed made that page paths name: `{developerId}` and `{resetToken}` in pages.ts. */
 export interface BrowserSeed {
   adminId: string;
+  /** A leader, who decides security and compliance: for the decision and mandate forms. */
+  leaderId: string;
   params: Record<string, string>;
 }
 
@@ -145,11 +147,12 @@ export async function seedBrowserOrg(db: Db): Promise<BrowserSeed> {
       size: 'small',
       createdAt: '2026-11-01T09:00:00.000Z',
     });
-    const account = (email: string, name: string, role: 'admin' | 'developer') =>
+    const account = (email: string, name: string, role: 'admin' | 'developer' | 'leader') =>
       createUser(trx, { email, name, role, passwordHash: role === 'admin' ? adminHash : null });
     const admin = await account(browserAdmin.email, 'Barbara Liskov', 'admin');
     const developer = await account('alan.turing@example.test', 'Alan Turing', 'developer');
     const gone = await account('ken.thompson@example.test', 'Ken Thompson', 'developer');
+    const leader = await account('frances.allen@example.test', 'Frances Allen', 'leader');
     await setDisabled(trx, gone.id, true);
     await setSetting(trx, demoAccounts, [
       { ...browserAdmin, role: 'admin', name: 'Barbara Liskov' },
@@ -175,6 +178,7 @@ export async function seedBrowserOrg(db: Db): Promise<BrowserSeed> {
     const capabilityParams = await seedBrowserCapabilities(trx);
     return {
       adminId: admin.id,
+      leaderId: leader.id,
       params: { developerId: developer.id, resetToken, ...capabilityParams },
     };
   });
