@@ -1,7 +1,7 @@
 import { type Selectable, sql } from 'kysely';
 import { isUniqueViolation, newId, nowIso } from '../core/db/helpers.ts';
 import type { Db } from '../core/db/index.ts';
-import { decodeCursor, type Page, toPage } from '../core/db/paging.ts';
+import { olderThan, type Page, toPage } from '../core/db/paging.ts';
 import type {
   AdoptionEventsTable,
   CapabilitiesTable,
@@ -376,8 +376,7 @@ export async function listDecisions(
   if (filter.category) q = q.where('category', '=', filter.category);
   if (filter.capabilityId) q = q.where('capability_id', '=', filter.capabilityId);
   if (filter.cursor) {
-    const [at, id] = decodeCursor(filter.cursor, 2) as [string, string];
-    q = q.where((eb) => eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', id)])]));
+    q = q.where(olderThan('at', 'id', filter.cursor));
   }
   return toPage(await q.execute(), filter.limit, (r) => [r.at, r.id], decisionRow);
 }
@@ -507,8 +506,7 @@ export async function listEvents(
   if (filter.capabilityId) q = q.where('capability_id', '=', filter.capabilityId);
   if (filter.teamId) q = q.where('team_id', '=', filter.teamId);
   if (filter.cursor) {
-    const [at, id] = decodeCursor(filter.cursor, 2) as [string, string];
-    q = q.where((eb) => eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', id)])]));
+    q = q.where(olderThan('at', 'id', filter.cursor));
   }
   return toPage(await q.execute(), filter.limit, (r) => [r.at, r.id], eventRow);
 }
@@ -591,10 +589,7 @@ export async function listExceptions(
   }
   if (filter.expiringBy) q = q.where('expires_on', '<=', filter.expiringBy);
   if (filter.cursor) {
-    const [at, id] = decodeCursor(filter.cursor, 2) as [string, string];
-    q = q.where((eb) =>
-      eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]),
-    );
+    q = q.where(olderThan('created_at', 'id', filter.cursor));
   }
   return toPage(await q.execute(), filter.limit, (r) => [r.created_at, r.id], exceptionRow);
 }

@@ -1,6 +1,6 @@
 import { newId, nowIso } from './db/helpers.ts';
 import type { Db } from './db/index.ts';
-import { decodeCursor, type Page, toPage } from './db/paging.ts';
+import { olderThan, type Page, toPage } from './db/paging.ts';
 
 /** Who did it, as the audit log records them. Anonymous acts pass `null`. */
 export interface AuditActor {
@@ -81,8 +81,7 @@ export async function listAudit(
   if (filter.since) q = q.where('at', '>=', filter.since);
   if (filter.until) q = q.where('at', '<', filter.until);
   if (filter.cursor) {
-    const [at, id] = decodeCursor(filter.cursor, 2) as [string, string];
-    q = q.where((eb) => eb.or([eb('at', '<', at), eb.and([eb('at', '=', at), eb('id', '<', id)])]));
+    q = q.where(olderThan('at', 'id', filter.cursor));
   }
   return toPage(
     await q.execute(),

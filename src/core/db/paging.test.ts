@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { describeEngines } from '../../../test/engines.ts';
+import { listAudit } from '../audit.ts';
 import { InvalidInput } from '../errors.ts';
 import { decodeCursor, encodeCursor, toPage } from './paging.ts';
 
@@ -43,5 +45,28 @@ describe('toPage', () => {
         (r) => r.k,
       ),
     ).toEqual({ items: ['a', 'b', 'c'], nextCursor: null });
+  });
+});
+
+describeEngines('newest-first keyset paging', (handle) => {
+  it('pages through rows that share a time without losing or repeating one', async () => {
+    const { db } = handle();
+    const rows = ['a', 'b', 'c', 'd', 'e'].map((id, i) => ({
+      id,
+      // Three rows at the same instant: the id breaks the tie.
+      at: i < 3 ? '2026-11-01T10:00:00.000Z' : `2026-11-0${i}T09:00:00.000Z`,
+      action: 'test.row',
+      details: '{}',
+    }));
+    await db.insertInto('audit_log').values(rows).execute();
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listAudit(db, { limit: 2, cursor });
+      seen.push(...page.items.map((r) => r.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    // e (4 Nov), d (3 Nov), then the three of 1 Nov by id, descending.
+    expect(seen).toEqual(['e', 'd', 'c', 'b', 'a']);
   });
 });

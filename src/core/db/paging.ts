@@ -1,3 +1,4 @@
+import { type RawBuilder, sql } from 'kysely';
 import { InvalidInput } from '../errors.ts';
 
 /** One page of a list, as every list in paved answers. */
@@ -44,4 +45,19 @@ export function toPage<R, T>(
     items: kept.map(map),
     nextCursor: more && last ? encodeCursor(keyOf(last)) : null,
   };
+}
+
+/**
+ * The keyset condition of a newest-first list ordered by (time, id): the rows
+ * after the cursor's row. Pair it with `orderBy(time, 'desc').orderBy(id, 'desc')`.
+ * @example q.where(olderThan('at', 'id', cursor))
+ */
+export function olderThan(
+  timeColumn: string,
+  idColumn: string,
+  cursor: string,
+): RawBuilder<boolean> {
+  const [at, id] = decodeCursor(cursor, 2) as [string, string];
+  const time = sql.ref(timeColumn);
+  return sql<boolean>`(${time} < ${at} or (${time} = ${at} and ${sql.ref(idColumn)} < ${id}))`;
 }
