@@ -42,6 +42,24 @@ export async function hit(
   };
 }
 
+/** Takes back one hit of the current window (a success should not count against a failure limit). */
+export async function undoHit(
+  db: Db,
+  limit: RateLimit,
+  key: string,
+  now: Date = new Date(),
+): Promise<void> {
+  const windowMs = limit.windowSeconds * 1000;
+  const start = new Date(Math.floor(now.getTime() / windowMs) * windowMs).toISOString();
+  await db
+    .updateTable('rate_limits')
+    .set({ hits: sql`hits - 1` })
+    .where('key', '=', `${limit.name}:${key}`)
+    .where('window_start', '=', start)
+    .where('hits', '>', 0)
+    .execute();
+}
+
 /** Forgets the hits of a key (after a successful sign-in, for the account's counter). */
 export async function resetHits(db: Db, limit: RateLimit, key: string): Promise<void> {
   await db.deleteFrom('rate_limits').where('key', '=', `${limit.name}:${key}`).execute();

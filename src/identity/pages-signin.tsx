@@ -6,7 +6,7 @@ import type { FieldError } from '../core/errors.ts';
 import { clearSessionCookie, policy, readSessionCookie } from '../core/http/auth.ts';
 import { tooMany } from '../core/http/csrf.tsx';
 import type { AppEnv, Deps } from '../core/http/env.ts';
-import { hit, LIMITS, resetHits } from '../core/ratelimit.ts';
+import { hit, LIMITS, resetHits, undoHit } from '../core/ratelimit.ts';
 import { getSetting } from '../core/settings.ts';
 import { DataTable, ErrorSummary, Field, Form, Notice } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
@@ -178,6 +178,8 @@ export function registerSignInPages(web: Hono<AppEnv>, deps: Deps): void {
       return created;
     });
     await resetHits(db, LIMITS.loginPerAccount, email);
+    // Only failed attempts count against the address: an office behind one NAT signs in freely.
+    await undoHit(db, LIMITS.loginPerAddress, c.get('clientIp'));
     setSession(c, deps, session.cookieValue);
     return c.redirect(next, 303);
   });
