@@ -1,4 +1,5 @@
 import type { Db } from '../src/core/db/index.ts';
+import type { Database } from '../src/core/db/schema.ts';
 import type { OrgSnapshot, PersonRecord, TeamRecord } from '../src/org/model.ts';
 import { applyOrgSnapshot } from '../src/org/store.ts';
 
@@ -53,4 +54,13 @@ export function smallOrg(): OrgSnapshot {
 /** Writes a snapshot (by default the small organisation) into a database. */
 export async function seedOrg(db: Db, snapshot: OrgSnapshot = smallOrg()) {
   return applyOrgSnapshot(db, snapshot, { full: false, today: '2026-11-01' });
+}
+
+/** How many rows a table holds (tests check that refused writes leave them alone). */
+export async function countRows(db: Db, table: keyof Database): Promise<number> {
+  const row = await db
+    .selectFrom(table)
+    .select(db.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -1,3 +1,4 @@
+import { countRows } from '../../test/factories.ts';
 // Helpers for the capability service tests (service*.test.ts): the small
 // organisation, people acting in each role, a small catalog, and row counts.
 
@@ -82,17 +83,9 @@ export async function seedService(handle: TestDb) {
 
 /** Rows in the tables a refused operation must leave alone. */
 export async function rowCounts(db: Db) {
-  const count = async (
+  const count = (
     table: 'adoption_events' | 'decisions' | 'audit_log' | 'exceptions' | 'mandates',
-  ) =>
-    Number(
-      (
-        await db
-          .selectFrom(table)
-          .select(db.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  ) => countRows(db, table);
   return {
     events: await count('adoption_events'),
     decisions: await count('decisions'),

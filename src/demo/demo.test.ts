@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { describeEngines } from '../../test/engines.ts';
+import { countRows } from '../../test/factories.ts';
 import type { Io } from '../core/cli.ts';
 import type { DbHandle } from '../core/db/index.ts';
 import { getSetting } from '../core/settings.ts';
@@ -14,15 +15,7 @@ const TODAY = '2026-11-01';
 const expected = generateOrg(createRandom(42, 'org'), 'small', TODAY);
 
 async function counts(handle: DbHandle) {
-  const count = async (table: 'teams' | 'people' | 'services') =>
-    Number(
-      (
-        await handle.db
-          .selectFrom(table)
-          .select(handle.db.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const count = (table: 'teams' | 'people' | 'services') => countRows(handle.db, table);
   return {
     teams: await count('teams'),
     people: await count('people'),

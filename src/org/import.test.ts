@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { describeEngines } from '../../test/engines.ts';
+import { countRows } from '../../test/factories.ts';
 import type { Io } from '../core/cli.ts';
 import type { Db, DbHandle } from '../core/db/index.ts';
 import { run } from '../main.ts';
@@ -31,15 +32,7 @@ async function importFixture(handle: DbHandle, today = '2026-01-15') {
 }
 
 async function rowCounts(db: Db) {
-  const count = async (table: 'teams' | 'people' | 'services') =>
-    Number(
-      (
-        await db
-          .selectFrom(table)
-          .select(db.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const count = (table: 'teams' | 'people' | 'services') => countRows(db, table);
   return {
     teams: await count('teams'),
     people: await count('people'),
