@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
+import { testDeps } from '../test/app.ts';
 import { describeEngines } from '../test/engines.ts';
 import { startBackgroundWork } from './background.ts';
 import { decideException, requestException } from './capabilities/service.ts';
 import { seedService } from './capabilities/service-testing.ts';
 import { getException, ledgerState } from './capabilities/store.ts';
-import { createLogger } from './core/log.ts';
 
 describeEngines('background work', (handle) => {
   it('ends an exception past its expiry date as soon as it starts, returning the team to none', async () => {
@@ -31,7 +31,7 @@ describeEngines('background work', (handle) => {
       .where('id', '=', request.id)
       .execute();
 
-    const stop = startBackgroundWork(handle(), createLogger('silent'));
+    const stop = startBackgroundWork(testDeps(handle()));
     try {
       await expect
         .poll(async () => (await getException(s.db, request.id))?.status, { timeout: 10_000 })

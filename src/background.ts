@@ -1,29 +1,65 @@
 import { expireExceptions } from './capabilities/service.ts';
-import type { DbHandle } from './core/db/index.ts';
-import type { Logger } from './core/log.ts';
+import type { Deps } from './core/http/env.ts';
 import { pruneRateLimits } from './core/ratelimit.ts';
 
-const HOUR = 3600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** One kind of background work: what it does and how often every instance tries it. */
+export interface BackgroundJob {
+  name: string;
+  everyMs: number;
+  run(deps: BackgroundDeps): Promise<void>;
+}
+
+export type BackgroundDeps = Pick<Deps, 'handle' | 'config' | 'log' | 'secret' | 'mailer'>;
 
 /**
- * Housekeeping every instance runs once at start and then hourly: ending
- * exceptions past their expiry date, forgetting old rate-limit windows. Each
- * job is safe to run on several instances at once (conditional updates and
- * the ledger's sequence make a second run a no-op). Returns a stop function.
+ * The background work every instance runs once at start and then on its
+ * interval. Each job must be safe on several instances at once (conditional
+ * updates, the ledger's sequence, or rows claimed with FOR UPDATE SKIP
+ * LOCKED), so a second run is a no-op. Areas add their jobs here.
  */
-export function startBackgroundWork(handle: DbHandle, log: Logger): () => void {
-  const run = async () => {
-    try {
+export const backgroundJobs: BackgroundJob[] = [
+  {
+    name: 'expire exceptions',
+    everyMs: HOUR,
+    async run({ handle, log }) {
       const today = new Date().toISOString().slice(0, 10);
       const ended = await expireExceptions(handle.db, today);
       if (ended > 0) log.info({ ended }, 'expired exceptions ended');
+    },
+  },
+  {
+    name: 'prune rate limits',
+    everyMs: HOUR,
+    async run({ handle }) {
       await pruneRateLimits(handle.db);
-    } catch (error) {
-      log.error({ err: error }, 'background work failed');
-    }
+    },
+  },
+];
+
+/** Starts every background job; returns a stop function. A failing job is logged and retried on its next turn. */
+export function startBackgroundWork(deps: BackgroundDeps, jobs = backgroundJobs): () => void {
+  const timers = jobs.map((job) => {
+    let running = false;
+    const tick = async () => {
+      if (running) return; // a slow run is never overlapped by the next one
+      running = true;
+      try {
+        await job.run(deps);
+      } catch (error) {
+        deps.log.error({ err: error, job: job.name }, 'background work failed');
+      } finally {
+        running = false;
+      }
+    };
+    void tick();
+    const timer = setInterval(tick, job.everyMs);
+    timer.unref();
+    return timer;
+  });
+  return () => {
+    for (const timer of timers) clearInterval(timer);
   };
-  void run();
-  const timer = setInterval(run, HOUR);
-  timer.unref();
-  return () => clearInterval(timer);
 }

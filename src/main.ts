@@ -13,7 +13,7 @@ import { registerDemoCli } from './demo/cli.ts';
 import { registerIdentityCli } from './identity/cli.ts';
 import { firstAdminLink } from './identity/setup.ts';
 import { registerOrgCli } from './org/cli.ts';
-import { startServer } from './server.ts';
+import { createDeps, startServer } from './server.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -54,8 +54,9 @@ export function buildProgram(io: Io): Command {
       const handle = await openDatabase(config.databaseUrl);
       const applied = await migrateToLatest(handle);
       if (applied.length > 0) io.err(`Applied ${applied.length} migration(s).`);
-      const server = await startServer(handle, config, log);
-      const stopBackground = startBackgroundWork(handle, log);
+      const deps = createDeps(handle, config, log);
+      const server = await startServer(deps);
+      const stopBackground = startBackgroundWork(deps);
       io.err(
         `paved is listening on ${server.url} (database: ${handle.engine}, ${handle.location})`,
       );
@@ -67,6 +68,7 @@ export function buildProgram(io: Io): Command {
       io.err('Press Ctrl+C to stop.');
       const stop = async () => {
         stopBackground();
+        deps.mailer?.close();
         await server.close();
         await handle.close();
         process.exit(EXIT.ok);

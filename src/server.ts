@@ -2,16 +2,22 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.tsx';
 import type { Config } from './core/config.ts';
 import type { DbHandle } from './core/db/index.ts';
+import type { Deps } from './core/http/env.ts';
 import type { Logger } from './core/log.ts';
+import { createMailer } from './core/mail.ts';
 import { loadSecret } from './core/secret.ts';
+
+/** Everything the app and the background work are built with, for one process. */
+export function createDeps(handle: DbHandle, config: Config, log: Logger): Deps {
+  return { handle, config, log, secret: loadSecret(config, handle), mailer: createMailer(config) };
+}
 
 /** Serves paved over HTTP until the process is told to stop; resolves once listening. */
 export function startServer(
-  handle: DbHandle,
-  config: Config,
-  log: Logger,
+  deps: Deps,
 ): Promise<{ url: string; port: number; close: () => Promise<void> }> {
-  const app = createApp({ handle, config, log, secret: loadSecret(config, handle) });
+  const { config } = deps;
+  const app = createApp(deps);
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
       const host = info.address.includes(':') ? `[${info.address}]` : info.address;

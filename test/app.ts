@@ -3,11 +3,16 @@ import type { Io } from '../src/core/cli.ts';
 import { loadConfig } from '../src/core/config.ts';
 import type { DbHandle } from '../src/core/db/index.ts';
 import { sessionCookieName } from '../src/core/http/auth.ts';
+import type { Deps } from '../src/core/http/env.ts';
 import { createLogger, type Logger } from '../src/core/log.ts';
+import { createMailer } from '../src/core/mail.ts';
 import type { RoleName } from '../src/core/policy.ts';
 import { ServerSecret } from '../src/core/secret.ts';
 import type { User } from '../src/identity/model.ts';
 import { createSession, createToken, createUser } from '../src/identity/store.ts';
+
+/** The server secret every test app uses. */
+export const testSecret = ServerSecret.fromString('paved-test-secret-0123456789abcdef');
 
 /**
  * The whole app over a test database, for in-process requests (`app.request(path)`);
@@ -18,12 +23,23 @@ export function testApp(
   env: Record<string, string> = {},
   log: Logger = createLogger('silent'),
 ) {
-  return createApp({
+  return createApp(testDeps(handle, env, log));
+}
+
+/** The dependencies the app and background work are built with, over a test database. */
+export function testDeps(
+  handle: DbHandle,
+  env: Record<string, string> = {},
+  log: Logger = createLogger('silent'),
+): Deps {
+  const config = loadConfig(env);
+  return {
     handle,
-    config: loadConfig(env),
+    config,
     log,
-    secret: ServerSecret.fromString('paved-test-secret-0123456789abcdef'),
-  });
+    secret: testSecret,
+    mailer: createMailer(config),
+  };
 }
 
 /** An Io that captures what a command writes, for CLI tests. */

@@ -5,7 +5,7 @@ import { seedOrg } from '../../test/factories.ts';
 import { loadConfig } from '../core/config.ts';
 import { createLogger } from '../core/log.ts';
 import { run } from '../main.ts';
-import { startServer } from '../server.ts';
+import { createDeps, startServer } from '../server.ts';
 
 const MANDATE = {
   category: 'security',
@@ -20,7 +20,7 @@ describeEngines('capabilities CLI', (handle) => {
 
   beforeEach(async () => {
     const config = loadConfig({ PAVED_PORT: '0', PAVED_SECRET: 'x'.repeat(32) });
-    server = await startServer(handle(), config, createLogger('silent'));
+    server = await startServer(createDeps(handle(), config, createLogger('silent')));
     await seedOrg(handle().db);
     people = {
       ada: await signIn(handle(), 'developer', 'ada.lovelace@example.test'),

@@ -24,6 +24,8 @@ export interface Config {
   } | null;
   sessionIdleHours: number;
   sessionMaxDays: number;
+  /** Outgoing email (survey invitations, feedback updates); null sends none. */
+  smtp: { url: string; from: string } | null;
 }
 
 /** Thrown when the environment holds bad values; one message per problem. */
@@ -123,9 +125,22 @@ const variables = {
       .default(7),
     expects: 'days from 1 to 90',
   },
+  PAVED_SMTP_URL: {
+    schema: z
+      .string()
+      .regex(/^smtps?:\/\/\S+$/)
+      .optional(),
+    expects: 'an SMTP URL such as smtp://user:password@mail.example.com:587 (smtps:// for TLS)',
+  },
+  PAVED_MAIL_FROM: {
+    schema: z.string().email().optional(),
+    expects: 'the address paved sends email from, such as paved@example.com',
+  },
 } as const;
 
 type Env = Record<string, string | undefined>;
+
+const SECRET_VARIABLES = new Set(['PAVED_SECRET', 'PAVED_SMTP_URL']);
 
 /** Reads and validates the deployment settings; throws ConfigError listing every bad variable. */
 export function loadConfig(env: Env = process.env): Config {
@@ -135,7 +150,11 @@ export function loadConfig(env: Env = process.env): Config {
     const raw = env[name] === '' ? undefined : env[name];
     const parsed = (schema as z.ZodType).safeParse(raw);
     if (parsed.success) values[name] = parsed.data;
-    else problems.push(`${name}=${JSON.stringify(raw)} is not valid: expected ${expects}.`);
+    else {
+      // Variables that carry secrets are named but never echoed.
+      const shown = SECRET_VARIABLES.has(name) ? '(value hidden)' : JSON.stringify(raw);
+      problems.push(`${name}=${shown} is not valid: expected ${expects}.`);
+    }
   }
   const { proxies, problems: proxyProblems } = parseTrustedProxies(
     values.PAVED_TRUSTED_PROXIES as string,
@@ -180,5 +199,11 @@ export function loadConfig(env: Env = process.env): Config {
       : null,
     sessionIdleHours: values.PAVED_SESSION_IDLE_HOURS as number,
     sessionMaxDays: values.PAVED_SESSION_MAX_DAYS as number,
+    smtp: values.PAVED_SMTP_URL
+      ? {
+          url: values.PAVED_SMTP_URL as string,
+          from: (values.PAVED_MAIL_FROM as string | undefined) ?? 'paved@localhost',
+        }
+      : null,
   };
 }

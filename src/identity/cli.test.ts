@@ -9,7 +9,7 @@ import { loadConfig } from '../core/config.ts';
 import type { Db } from '../core/db/index.ts';
 import { createLogger } from '../core/log.ts';
 import { run } from '../main.ts';
-import { startServer } from '../server.ts';
+import { createDeps, startServer } from '../server.ts';
 import { verifyPassword } from './passwords.ts';
 import { getUserByEmail, passwordHashOf, peekLink } from './store.ts';
 
@@ -300,7 +300,7 @@ describeEngines('paved login, whoami, logout', (handle) => {
   beforeEach(async () => {
     configHome = mkdtempSync(join(tmpdir(), 'paved-config-'));
     const config = loadConfig({ PAVED_PORT: '0', PAVED_SECRET: 'x'.repeat(32) });
-    server = await startServer(handle(), config, createLogger('silent'));
+    server = await startServer(createDeps(handle(), config, createLogger('silent')));
   });
   afterEach(async () => {
     await server?.close();

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/core/config.ts';
 import { sessionCookieName } from '../../src/core/http/auth.ts';
 import { createLogger } from '../../src/core/log.ts';
 import { createSession } from '../../src/identity/store.ts';
-import { startServer } from '../../src/server.ts';
+import { createDeps, startServer } from '../../src/server.ts';
 import { freshDatabase, type TestDb } from '../engines.ts';
 import { type PageCase, pages } from './pages.ts';
 import { type BrowserSeed, browserAdmin, seedBrowserOrg } from './seed.ts';
@@ -74,7 +74,7 @@ if (!existsSync(chromiumPath) && !ci) {
         PAVED_LOG_LEVEL: 'silent',
       });
       cookieName = sessionCookieName(config.baseUrl).name;
-      server = await startServer(handle, config, createLogger('silent'));
+      server = await startServer(createDeps(handle, config, createLogger('silent')));
       browser = await chromium.launch({ ...launchOptions, timeout: STEP_MS });
     });
 

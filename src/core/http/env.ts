@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import type { DbHandle } from '../db/index.ts';
 import type { Logger } from '../log.ts';
+import type { Mailer } from '../mail.ts';
 import type { Actor } from '../policy.ts';
 import type { ServerSecret } from '../secret.ts';
 
@@ -10,6 +11,8 @@ export interface Deps {
   config: Config;
   log: Logger;
   secret: ServerSecret;
+  /** Outgoing email, or null when PAVED_SMTP_URL is not set. */
+  mailer: Mailer | null;
 }
 
 /** Hono's environment for paved: variables set by middleware for each request. */

@@ -2,10 +2,18 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_org.ts';
 import * as m0002 from './0002_identity.ts';
 import * as m0003 from './0003_capabilities.ts';
+import * as m0004 from './0004_surveys.ts';
+import * as m0005 from './0005_feedback.ts';
+import * as m0006 from './0006_roadmap.ts';
+import * as m0007 from './0007_signals.ts';
 
 /** Every migration, in order. Add a line per new numbered file. */
 export const migrations: Record<string, Migration> = {
   '0001_org': m0001,
   '0002_identity': m0002,
   '0003_capabilities': m0003,
+  '0004_surveys': m0004,
+  '0005_feedback': m0005,
+  '0006_roadmap': m0006,
+  '0007_signals': m0007,
 };
