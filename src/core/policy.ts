@@ -74,6 +74,17 @@ export const policies = {
   'mandate.record': theDecider,
   'decision.read': anyone,
   'decision-rights.manage': roles('admin'),
+  /** Read the feedback board, items, figures and the overdue queue. */
+  'feedback.read': anyone,
+  'feedback.post': anyone,
+  'feedback.vote': anyone,
+  'feedback.subscribe': anyone,
+  /** Change status, merge duplicates, read and write internal notes. */
+  'feedback.triage': roles('platform', 'admin'),
+  /** One's own inbox and notification preferences. */
+  'inbox.read': anyone,
+  /** Configure outbound webhooks, read their delivery log, send a test. */
+  'webhooks.manage': roles('admin'),
 } satisfies Record<string, Rule | null>;
 
 export type PolicyName = keyof typeof policies;

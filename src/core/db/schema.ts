@@ -209,6 +209,136 @@ export interface DecisionsTable {
   at: string;
 }
 
+export interface FeedbackItemsTable {
+  id: string;
+  /** problem, idea, question or praise. */
+  kind: string;
+  title: string;
+  /** Markdown source; rendered by core/markdown, never trusted as HTML. */
+  body: string;
+  capability_id: string | null;
+  team_id: string | null;
+  /** Null when posted as "a developer in team X": then nothing here names the author. */
+  author_id: string | null;
+  author_name: string | null;
+  /** `name` or `team`. */
+  posted_as: string;
+  status: string;
+  duplicate_of: string | null;
+  /** The first status change away from `new`. */
+  acknowledged_at: string | null;
+  status_changed_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FeedbackVotesTable {
+  item_id: string;
+  user_id: string;
+  created_at: string;
+}
+
+export interface FeedbackSubscriptionsTable {
+  item_id: string;
+  user_id: string;
+  /** 1 subscribed, 0 unsubscribed (kept so a later vote does not subscribe again). */
+  active: number;
+  updated_at: string;
+}
+
+export interface FeedbackStatusChangesTable {
+  id: string;
+  item_id: string;
+  from_status: string;
+  to_status: string;
+  /** The public note every change carries. */
+  note: string;
+  /** For a merge: the item it was merged into. */
+  into_id: string | null;
+  actor_id: string | null;
+  actor_name: string | null;
+  at: string;
+}
+
+export interface FeedbackInternalNotesTable {
+  id: string;
+  item_id: string;
+  body: string;
+  author_id: string | null;
+  author_name: string | null;
+  at: string;
+}
+
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  title: string;
+  body: string;
+  link: string;
+  created_at: string;
+  read_at: string | null;
+  /** pending, sent, skipped or failed. */
+  email_status: string;
+  email_attempts: number;
+  /** When the email may next be claimed (a claim pushes it forward: a lease). */
+  email_next_at: string;
+  email_claim: string | null;
+  email_sent_at: string | null;
+  email_error: string | null;
+}
+
+export interface NotificationPreferencesTable {
+  user_id: string;
+  /** digest (default), immediate or off. */
+  email_mode: string;
+  subscribe_on_vote: number;
+  updated_at: string;
+}
+
+export interface WebhooksTable {
+  id: string;
+  name: string;
+  url: string;
+  /** json or slack. */
+  format: string;
+  /** JSON array of event types. */
+  events: string;
+  /** The signing secret, sealed with the server secret. */
+  secret_sealed: string;
+  active: number;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event_type: string;
+  /** The JSON event, signed and sent as it is stored. */
+  payload: string;
+  /** pending, delivered or failed. */
+  status: string;
+  attempts: number;
+  next_at: string;
+  claim: string | null;
+  last_code: number | null;
+  last_error: string | null;
+  is_test: number;
+  created_at: string;
+  delivered_at: string | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  at: string;
+  code: number | null;
+  error: string | null;
+  ms: number;
+}
+
 export interface Database {
   teams: TeamsTable;
   people: PeopleTable;
@@ -228,4 +358,14 @@ export interface Database {
   exceptions: ExceptionsTable;
   adoption_events: AdoptionEventsTable;
   decisions: DecisionsTable;
+  feedback_items: FeedbackItemsTable;
+  feedback_votes: FeedbackVotesTable;
+  feedback_subscriptions: FeedbackSubscriptionsTable;
+  feedback_status_changes: FeedbackStatusChangesTable;
+  feedback_internal_notes: FeedbackInternalNotesTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }
