@@ -339,7 +339,199 @@ export interface WebhookAttemptsTable {
   ms: number;
 }
 
-export interface Database {
+export interface SignalSourcesTable {
+  id: string;
+  /** Unique, such as `github` or `jenkins-prod`; events are unique per source and client id. */
+  name: string;
+  /** `token` (ingest tokens), `account` (a platform or admin account's API token) or `github` (the webhook). */
+  kind: string;
+  description: string;
+  /** For `account` sources: the account whose API token sends. */
+  user_id: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface SignalIngestTokensTable {
+  id: string;
+  source_id: string;
+  /** SHA-256 of the token; the value is shown once. */
+  token_hash: string;
+  prefix: string;
+  created_by: string | null;
+  created_at: string;
+  /** A date, never a time, like API tokens. */
+  last_used_on: string | null;
+  revoked_at: string | null;
+}
+
+export interface SignalIngestBatchesTable {
+  id: string;
+  source_id: string;
+  /** `api`, `github`, `cli` or `demo`. */
+  via: string;
+  received_at: string;
+  lines: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  /** JSON `[{line, reason}]`, the first 100 rejected lines. */
+  rejected_lines: string;
+}
+
+export interface SignalEventsTable {
+  id: string;
+  source_id: string;
+  /** The sender's `id`; unique per source. */
+  client_id: string;
+  /** deploy, pull_request, incident, unplanned_work, milestone or usage. */
+  type: string;
+  team_id: string | null;
+  person_id: string | null;
+  /** The event's own time (deploy finished, PR merged or opened, incident started, …). */
+  at: string;
+  /** The normalised event as JSON (refs resolved to ids). */
+  payload: string;
+  batch_id: string | null;
+  received_at: string;
+}
+
+/** Per team and UTC day; the delivery and value figures read it. */
+export interface SignalTeamDaysTable {
+  team_id: string;
+  day: string;
+  /** Successful production deploys. */
+  deploys: number;
+  /** Production deploys whose outcome was failure. */
+  failed_deploys: number;
+  deploy_seconds_sum: number;
+  deploy_seconds_count: number;
+  lead_seconds_sum: number;
+  lead_seconds_count: number;
+  merged_prs: number;
+  /** Incidents that started that day. */
+  incidents: number;
+}
+
+/** One row per production deploy (change failure rate, median deploy duration). */
+export interface SignalDeploysTable {
+  event_id: string;
+  source_id: string;
+  client_id: string;
+  team_id: string;
+  service: string;
+  /** `success` or `failure`. */
+  outcome: string;
+  finished_at: string;
+  day: string;
+  duration_seconds: number | null;
+  capability_id: string | null;
+  /** How many changes (commit times) it carried. */
+  changes: number;
+}
+
+/** One row per change a production deploy carried, with a positive lead time (window medians). */
+export interface SignalChangeLeadTimesTable {
+  deploy_event_id: string;
+  position: number;
+  team_id: string;
+  day: string;
+  seconds: number;
+}
+
+/** One row per incident (change failure rate, recovery time). */
+export interface SignalIncidentsTable {
+  event_id: string;
+  team_id: string;
+  started_at: string;
+  day: string;
+  resolved_at: string | null;
+  cause_deploy_source_id: string | null;
+  cause_deploy_client_id: string | null;
+  cause_capability_id: string | null;
+}
+
+/** One row per pull request event (merged PRs, tenth merged PR per author). */
+export interface SignalPullRequestsTable {
+  event_id: string;
+  team_id: string;
+  author_id: string | null;
+  opened_at: string;
+  merged_at: string | null;
+}
+
+/** Hours of unplanned work per team × quarter × capability × cause. */
+export interface SignalUnplannedWorkTable {
+  team_id: string;
+  /** `YYYY-Qn`. */
+  quarter: string;
+  capability_id: string;
+  /** breaking-change, outage, forced-migration or other. */
+  cause: string;
+  hours: number;
+  reports: number;
+}
+
+/** The earliest time each person reached each onboarding milestone. */
+export interface SignalPersonMilestonesTable {
+  person_id: string;
+  /** first_commit, first_pr, first_deploy or tenth_pr. */
+  milestone: string;
+  first_at: string;
+}
+
+/** Uses of a capability per team and UTC day. */
+export interface SignalCapabilityUsageTable {
+  team_id: string;
+  capability_id: string;
+  day: string;
+  uses: number;
+}
+
+export interface SignalRepositoryTeamsTable {
+  /** `owner/repo`, lower-cased. */
+  repository: string;
+  team_id: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface SignalGithubDeliveriesTable {
+  /** X-GitHub-Delivery. */
+  delivery_id: string;
+  /** X-GitHub-Event. */
+  event: string;
+  action: string | null;
+  /** `owner/repo`, lower-cased. */
+  repository: string | null;
+  /** processed, ignored, unmapped or rejected. */
+  status: string;
+  reason: string | null;
+  /** JSON of the extracted event (without a team) for deliveries that carry one. */
+  signal: string | null;
+  received_at: string;
+  processed_at: string | null;
+}
+
+/** The signals area's tables, part of `Database`. */
+export interface SignalsTables {
+  signal_sources: SignalSourcesTable;
+  signal_ingest_tokens: SignalIngestTokensTable;
+  signal_ingest_batches: SignalIngestBatchesTable;
+  signal_events: SignalEventsTable;
+  signal_team_days: SignalTeamDaysTable;
+  signal_deploys: SignalDeploysTable;
+  signal_change_lead_times: SignalChangeLeadTimesTable;
+  signal_incidents: SignalIncidentsTable;
+  signal_pull_requests: SignalPullRequestsTable;
+  signal_unplanned_work: SignalUnplannedWorkTable;
+  signal_person_milestones: SignalPersonMilestonesTable;
+  signal_capability_usage: SignalCapabilityUsageTable;
+  signal_repository_teams: SignalRepositoryTeamsTable;
+  signal_github_deliveries: SignalGithubDeliveriesTable;
+}
+
+export interface Database extends SignalsTables {
   teams: TeamsTable;
   people: PeopleTable;
   services: ServicesTable;
