@@ -74,6 +74,18 @@ export const policies = {
   'mandate.record': theDecider,
   'decision.read': anyone,
   'decision-rights.manage': roles('admin'),
+  /** See open and closed surveys (drafts: survey.manage). */
+  'survey.read': anyone,
+  /** Create, edit, open, close surveys, add custom questions, remind, see how many have not answered. */
+  'survey.manage': roles('platform', 'admin'),
+  /** Answer a survey: anyone signed in; the service checks they are in its audience. */
+  'survey.answer': anyone,
+  /** Read a closed survey's results and export: everyone, through the anonymity rules. */
+  'survey.results': anyone,
+  /** Send a pulse, silence prompts. */
+  'pulse.submit': anyone,
+  /** Read pulse results (completed months, through the anonymity rules). */
+  'pulse.results': anyone,
   /** Read the feedback board, items, figures and the overdue queue. */
   'feedback.read': anyone,
   'feedback.post': anyone,

@@ -531,6 +531,118 @@ export interface SignalsTables {
   signal_github_deliveries: SignalGithubDeliveriesTable;
 }
 
+// ---- Surveys and pulses (anonymous by construction: see migration 0004) ----
+
+export interface SurveysTable {
+  id: string;
+  title: string;
+  period: string;
+  /** `draft`, `open` or `closed`; a closed survey never reopens. */
+  state: string;
+  /** `all` or `teams`. */
+  audience: string;
+  opens_on: string | null;
+  closes_on: string | null;
+  /** The thresholds in force when it opened; null while a draft. */
+  k: number | null;
+  k_comment: number | null;
+  invited: number | null;
+  responded: number | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+  opened_at: string | null;
+  closed_at: string | null;
+  reminded_at: string | null;
+}
+
+export interface SurveyAudienceTeamsTable {
+  survey_id: string;
+  team_id: string;
+}
+
+export interface SurveyQuestionsTable {
+  id: string;
+  survey_id: string;
+  position: number;
+  /** `rating` (1–5) or `text`. */
+  kind: string;
+  prompt: string;
+  required: number;
+}
+
+/** Keyed hashes over survey and person; deleted at close. */
+export interface SurveyHashesTable {
+  survey_id: string;
+  hash: string;
+}
+
+export interface SurveyInviteeCellsTable {
+  id: string;
+  survey_id: string;
+  team_id: string | null;
+  tenure_band: string | null;
+  level_band: string | null;
+  invited: number;
+}
+
+export interface SurveyTeamCountsTable {
+  survey_id: string;
+  team_id: string;
+  invited: number;
+  responded: number | null;
+}
+
+/** The coarse segments every answer row carries, and nothing that names a person. */
+export interface SegmentColumns {
+  id: string;
+  survey_id: string;
+  team_id: string | null;
+  tenure_band: string | null;
+  level_band: string | null;
+}
+
+export type SurveyResponsesTable = SegmentColumns;
+
+export interface SurveyAnswersTable extends SegmentColumns {
+  /** `nps`, `cognitive-load`, `hours-lost`, or `custom:<question id>`. */
+  question: string;
+  value: number;
+}
+
+export interface SurveyRatingsTable extends SegmentColumns {
+  capability_id: string;
+  csat: number | null;
+  effort: number | null;
+}
+
+export interface SurveyCommentsTable extends SegmentColumns {
+  /** `comment`, `fix`, or `custom:<question id>`. */
+  question: string;
+  body: string;
+}
+
+export interface PulsesTable {
+  id: string;
+  capability_id: string;
+  touchpoint: string | null;
+  rating: number;
+  comment: string | null;
+  /** YYYY-MM: nothing finer. */
+  month: string;
+}
+
+export interface PulseThrottleTable {
+  hash: string;
+  /** YYYY-MM-DD of the last pulse. */
+  last_on: string;
+}
+
+export interface PulseSilencedTable {
+  user_id: string;
+  since: string;
+}
+
 export interface Database extends SignalsTables {
   teams: TeamsTable;
   people: PeopleTable;
@@ -550,6 +662,20 @@ export interface Database extends SignalsTables {
   exceptions: ExceptionsTable;
   adoption_events: AdoptionEventsTable;
   decisions: DecisionsTable;
+  surveys: SurveysTable;
+  survey_audience_teams: SurveyAudienceTeamsTable;
+  survey_questions: SurveyQuestionsTable;
+  survey_invitations: SurveyHashesTable;
+  survey_participation: SurveyHashesTable;
+  survey_invitee_cells: SurveyInviteeCellsTable;
+  survey_team_counts: SurveyTeamCountsTable;
+  survey_responses: SurveyResponsesTable;
+  survey_answers: SurveyAnswersTable;
+  survey_ratings: SurveyRatingsTable;
+  survey_comments: SurveyCommentsTable;
+  pulses: PulsesTable;
+  pulse_throttle: PulseThrottleTable;
+  pulse_silenced: PulseSilencedTable;
   feedback_items: FeedbackItemsTable;
   feedback_votes: FeedbackVotesTable;
   feedback_subscriptions: FeedbackSubscriptionsTable;
