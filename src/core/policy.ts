@@ -86,6 +86,14 @@ export const policies = {
   'pulse.submit': anyone,
   /** Read pulse results (completed months, through the anonymity rules). */
   'pulse.results': anyone,
+  /** Read the roadmap, proposals, the changelog and their feeds: everyone signed in. */
+  'roadmap.read': anyone,
+  /** Add and edit roadmap items, move them along, ship them: the platform team. */
+  'roadmap.manage': roles('platform', 'admin'),
+  /** Comment on a proposal while its window is open: anyone signed in. */
+  'roadmap.comment': anyone,
+  /** Decide a roadmap item (a proposal, a decline): the role the decision-rights table names. */
+  'roadmap.decide': theDecider,
   /** Read the feedback board, items, figures and the overdue queue. */
   'feedback.read': anyone,
   'feedback.post': anyone,

@@ -643,7 +643,7 @@ export interface PulseSilencedTable {
   since: string;
 }
 
-export interface Database extends SignalsTables {
+export interface Database extends RoadmapTables, SignalsTables {
   teams: TeamsTable;
   people: PeopleTable;
   services: ServicesTable;
@@ -686,4 +686,99 @@ export interface Database extends SignalsTables {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+}
+
+// ---- Roadmap, changelog and feeds (0006_roadmap) ----
+
+export interface RoadmapItemsTable {
+  id: string;
+  title: string;
+  /** Markdown source; rendered by core/markdown, never trusted as HTML. */
+  description: string;
+  /** now, next or later. */
+  horizon: string;
+  /** proposed, planned, in-progress, shipped or declined. */
+  status: string;
+  driver: string;
+  rationale: string;
+  /** A decision category key: its decider decides the item. */
+  category: string;
+  capability_id: string | null;
+  comments_close_at: string | null;
+  decided_at: string | null;
+  decided_by: string | null;
+  decision_rationale: string | null;
+  shipped_at: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RoadmapFeedbackLinksTable {
+  item_id: string;
+  feedback_id: string;
+  created_at: string;
+}
+
+export interface RoadmapCommentsTable {
+  id: string;
+  item_id: string;
+  author_id: string | null;
+  author_name: string;
+  /** support, concern or comment. */
+  stance: string;
+  body: string;
+  created_at: string;
+}
+
+export interface RoadmapEventsTable {
+  id: string;
+  item_id: string;
+  /** created, status or edited. */
+  kind: string;
+  from_status: string | null;
+  to_status: string;
+  note: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  at: string;
+}
+
+export interface ChangelogEntriesTable {
+  id: string;
+  title: string;
+  body: string;
+  roadmap_item_id: string | null;
+  feedback_id: string | null;
+  capability_id: string | null;
+  /** 1 for a breaking change, which carries its effective date. */
+  breaking: number;
+  effective_on: string | null;
+  author_id: string | null;
+  author_name: string | null;
+  published_at: string;
+}
+
+export interface ChangelogFeedbackTable {
+  entry_id: string;
+  feedback_id: string;
+}
+
+export interface FeedKeysTable {
+  id: string;
+  user_id: string;
+  created_at: string;
+  /** A date, never a time, like API tokens. */
+  last_used_on: string | null;
+}
+
+/** The roadmap area's tables, part of `Database`. */
+export interface RoadmapTables {
+  roadmap_items: RoadmapItemsTable;
+  roadmap_feedback_links: RoadmapFeedbackLinksTable;
+  roadmap_comments: RoadmapCommentsTable;
+  roadmap_events: RoadmapEventsTable;
+  changelog_entries: ChangelogEntriesTable;
+  changelog_feedback: ChangelogFeedbackTable;
+  feed_keys: FeedKeysTable;
 }
