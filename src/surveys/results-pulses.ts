@@ -1,0 +1,124 @@
+// Pulse results per capability: completed months only (the current month is
+// never shown, so nobody sees one pulse arrive), each month and touchpoint a
+// cut decided by core/privacy.ts: k for ratings, k_comment for comments.
+
+import { getCapabilityBySlug } from '../capabilities/store.ts';
+import type { Db } from '../core/db/index.ts';
+import { InvalidInput } from '../core/errors.ts';
+import { addMonths, monthOf, parsePeriod } from '../core/period.ts';
+import { type CutNode, type CutVerdict, decideCuts } from '../core/privacy.ts';
+import { mean, topBox } from '../core/stats.ts';
+import { TOUCHPOINTS } from './model.ts';
+import type { Figure, TopBox } from './results.ts';
+import { pulseRows } from './store.ts';
+
+export interface PulseCut {
+  key: string;
+  /** `YYYY-MM`, or null for the whole period. */
+  month: string | null;
+  /** A touchpoint, `unknown` when none was given, or null for the whole month. */
+  touchpoint: string | null;
+  status: CutVerdict;
+  rating: Figure<TopBox>;
+  /** Comments per month and for the period; null for touchpoint cuts. */
+  comments: Figure<{ items: string[] }> | null;
+}
+
+export interface PulseResults {
+  capability: { id: string; slug: string; name: string };
+  period: string;
+  /** The completed months of the period that are reported. */
+  months: string[];
+  k: number;
+  kComment: number;
+  /** The whole period first, then each month, each followed by its touchpoints. */
+  cuts: PulseCut[];
+}
+
+function figure<T>(verdict: CutVerdict | undefined, value: () => T): Figure<T> {
+  if (verdict === 'shown') return { status: 'shown', ...value() };
+  return { status: verdict === 'empty' || verdict === undefined ? 'empty' : 'hidden' };
+}
+
+/** Pulse results for a capability over a period (`YYYY-Qn` or `YYYY-MM`), completed months only. */
+export async function pulseResults(
+  db: Db,
+  input: { capability: string; period: string; k: number; kComment: number; now?: Date },
+): Promise<PulseResults> {
+  const capability = await getCapabilityBySlug(db, input.capability);
+  if (!capability) {
+    throw InvalidInput.field('capability', `There is no capability "${input.capability}".`);
+  }
+  const period = parsePeriod(input.period);
+  const current = monthOf((input.now ?? new Date()).toISOString());
+  const months: string[] = [];
+  for (let m = monthOf(period.start); m < monthOf(period.end) && m < current; m = addMonths(m, 1)) {
+    months.push(m);
+  }
+  const rows =
+    months.length === 0
+      ? []
+      : await pulseRows(db, capability.id, months[0]!, months[months.length - 1]!);
+  const touchOf = (t: string | null) =>
+    t && (TOUCHPOINTS as readonly string[]).includes(t) ? t : 'unknown';
+  const keyOf = (month: string | null, touchpoint: string | null) =>
+    month === null ? 'all' : touchpoint === null ? month : `${month}/${touchpoint}`;
+  const inCut = (month: string | null, touchpoint: string | null) =>
+    rows.filter(
+      (r) =>
+        (month === null || r.month === month) &&
+        (touchpoint === null || touchOf(r.touchpoint) === touchpoint),
+    );
+  const root: CutNode = {
+    key: 'all',
+    n: rows.length,
+    children: months.map((month) => ({
+      key: month,
+      n: inCut(month, null).length,
+      children: [...TOUCHPOINTS, 'unknown'].map((t) => ({
+        key: keyOf(month, t),
+        n: inCut(month, t).length,
+      })),
+    })),
+  };
+  const verdicts = decideCuts(root, input.k);
+  const hidden = new Set([...verdicts].filter(([, v]) => v === 'hidden').map(([key]) => key));
+  const commentVerdicts = decideCuts(root, input.kComment, hidden);
+  const cut = (month: string | null, touchpoint: string | null): PulseCut => {
+    const key = keyOf(month, touchpoint);
+    const mine = inCut(month, touchpoint);
+    const ratings = mine.map((r) => r.rating);
+    return {
+      key,
+      month,
+      touchpoint,
+      status: verdicts.get(key) ?? 'empty',
+      rating: figure(verdicts.get(key), () => ({ ...topBox(ratings, 4), mean: mean(ratings) })),
+      // Comments only for whole months (and the period), never per touchpoint.
+      comments:
+        touchpoint === null
+          ? figure(commentVerdicts.get(key), () => ({
+              items: mine
+                .flatMap((r) => (r.comment ? [r.comment] : []))
+                .sort((a, b) => a.localeCompare(b)),
+            }))
+          : null,
+    };
+  };
+  const cuts: PulseCut[] = [cut(null, null)];
+  for (const month of months) {
+    cuts.push(cut(month, null));
+    for (const t of [...TOUCHPOINTS, 'unknown']) {
+      const c = cut(month, t);
+      if (c.status !== 'empty') cuts.push(c);
+    }
+  }
+  return {
+    capability: { id: capability.id, slug: capability.slug, name: capability.name },
+    period: period.key,
+    months,
+    k: input.k,
+    kComment: input.kComment,
+    cuts,
+  };
+}
