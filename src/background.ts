@@ -1,6 +1,7 @@
 import { expireExceptions } from './capabilities/service.ts';
 import type { Deps } from './core/http/env.ts';
 import { pruneRateLimits } from './core/ratelimit.ts';
+import { deliverDue, enableDeliveryKicks } from './notifications/delivery.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -28,6 +29,21 @@ export const backgroundJobs: BackgroundJob[] = [
       const today = new Date().toISOString().slice(0, 10);
       const ended = await expireExceptions(handle.db, today);
       if (ended > 0) log.info({ ended }, 'expired exceptions ended');
+    },
+  },
+  {
+    // Email and webhooks of the notification outbox. Rows are claimed with
+    // FOR UPDATE SKIP LOCKED on PostgreSQL (see notifications/claim.ts), so
+    // several instances never send one twice. Services also kick a run right
+    // after their commit; this turn catches whatever a kick missed.
+    name: 'deliver notifications',
+    everyMs: MINUTE,
+    async run(deps) {
+      enableDeliveryKicks(deps);
+      const { emails, webhooks } = await deliverDue(deps);
+      if (emails.sent + webhooks.delivered + webhooks.failed > 0) {
+        deps.log.info({ emails, webhooks }, 'notifications delivered');
+      }
     },
   },
   {
