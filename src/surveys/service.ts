@@ -106,7 +106,8 @@ export const pulseCooldownDays = defineSetting({
 
 // Keys of the server secret, one per purpose, so the sets cannot be joined without it.
 const INVITATION = 'survey-invitation';
-const PARTICIPATION = 'survey-participation';
+/** Exported for the demo, which writes a quarter's answers in batches with the same hashes. */
+export const PARTICIPATION = 'survey-participation';
 const PULSE_THROTTLE = 'pulse-throttle';
 
 const today = (now: Date) => now.toISOString().slice(0, 10);
