@@ -21,6 +21,8 @@ import { registerIdentityApi } from './identity/api.ts';
 import { registerIdentityPages } from './identity/pages.tsx';
 import { registerOrgApi } from './org/api.ts';
 import { registerOrgPages } from './org/pages.tsx';
+import { registerSignalsApi } from './signals/api.ts';
+import { registerGithubWebhook } from './signals/hooks.ts';
 
 const isApi = (path: string) => path === '/api' || path.startsWith('/api/');
 
@@ -97,6 +99,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerOrgApi(api, deps);
   registerCapabilitiesApi(api, deps);
   registerIdentityApi(api, deps);
+  registerSignalsApi(api, deps);
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
@@ -131,6 +134,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerIdentityPages(web, deps);
   registerOrgPages(web, deps);
   registerCapabilitiesPages(web, deps);
+  registerGithubWebhook(web, deps);
   app.route('/', web);
 
   app.notFound(async (c) => {

@@ -26,6 +26,8 @@ export interface Config {
   sessionMaxDays: number;
   /** Outgoing email (survey invitations, feedback updates); null sends none. */
   smtp: { url: string; from: string } | null;
+  /** GitHub webhook secrets from the environment: the current one and, during a rotation, the previous one. */
+  githubWebhookSecrets: string[];
 }
 
 /** Thrown when the environment holds bad values; one message per problem. */
@@ -136,11 +138,24 @@ const variables = {
     schema: z.string().email().optional(),
     expects: 'the address paved sends email from, such as paved@example.com',
   },
+  PAVED_GITHUB_WEBHOOK_SECRET: {
+    schema: z.string().min(16).optional(),
+    expects: 'the secret set on the GitHub webhook, at least 16 characters',
+  },
+  PAVED_GITHUB_WEBHOOK_SECRET_PREVIOUS: {
+    schema: z.string().min(16).optional(),
+    expects: 'the GitHub webhook secret being rotated out, at least 16 characters',
+  },
 } as const;
 
 type Env = Record<string, string | undefined>;
 
-const SECRET_VARIABLES = new Set(['PAVED_SECRET', 'PAVED_SMTP_URL']);
+const SECRET_VARIABLES = new Set([
+  'PAVED_SECRET',
+  'PAVED_SMTP_URL',
+  'PAVED_GITHUB_WEBHOOK_SECRET',
+  'PAVED_GITHUB_WEBHOOK_SECRET_PREVIOUS',
+]);
 
 /** Reads and validates the deployment settings; throws ConfigError listing every bad variable. */
 export function loadConfig(env: Env = process.env): Config {
@@ -205,5 +220,9 @@ export function loadConfig(env: Env = process.env): Config {
           from: (values.PAVED_MAIL_FROM as string | undefined) ?? 'paved@localhost',
         }
       : null,
+    githubWebhookSecrets: [
+      values.PAVED_GITHUB_WEBHOOK_SECRET,
+      values.PAVED_GITHUB_WEBHOOK_SECRET_PREVIOUS,
+    ].filter((v): v is string => typeof v === 'string'),
   };
 }

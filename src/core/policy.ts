@@ -44,6 +44,8 @@ const forOwnTeamOrPlatform: Rule = (actor, object) =>
   forOwnTeam(actor, object) || actor.role === 'platform' || actor.role === 'admin';
 const theDecider: Rule = (actor, object) =>
   Boolean(object.deciderRole) && actor.role === object.deciderRole;
+/** Machine routes: no person passes; the route admits its own credential (a signature) first. */
+const nobody: Rule = () => false;
 
 /**
  * Every named policy in paved. Handlers call one by name and never compare
@@ -105,6 +107,14 @@ export const policies = {
   'inbox.read': anyone,
   /** Configure outbound webhooks, read their delivery log, send a test. */
   'webhooks.manage': roles('admin'),
+  /** Send events: an ingest token (checked by the route; it names a source), or a platform or admin account's own API token. */
+  'events.ingest': roles('platform', 'admin'),
+  /** A GitHub delivery signed with the webhook secret (checked by the route before this); never a person. */
+  'hooks.github': nobody,
+  /** The ingestion status page: recent batches, rejected lines, webhook deliveries; map repositories to teams. */
+  'signals.ingestion': roles('platform', 'admin'),
+  /** Ingest sources, their tokens and the GitHub webhook secret. */
+  'signals.sources': roles('admin'),
 } satisfies Record<string, Rule | null>;
 
 export type PolicyName = keyof typeof policies;

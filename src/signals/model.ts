@@ -56,12 +56,21 @@ const Time = z
   .regex(ISO_TIME, 'must be an ISO 8601 time with a zone, such as 2026-11-03T14:05:00Z')
   .transform((text, ctx) => {
     const ms = Date.parse(text);
-    if (Number.isNaN(ms)) {
+    if (Number.isNaN(ms) || !realCalendarTime(text)) {
       ctx.addIssue({ code: 'custom', message: 'is not a real date and time' });
       return z.NEVER;
     }
     return new Date(ms).toISOString();
   });
+
+/** True when the date and clock parts exist (Date.parse rolls 30 February over into March). */
+function realCalendarTime(text: string): boolean {
+  const [y, mo, d, h, mi, sec] = [0, 5, 8, 11, 14, 17].map((at, i) =>
+    i === 5 && text[16] !== ':' ? 0 : Number(text.slice(at, at + (i === 0 ? 4 : 2))),
+  ) as [number, number, number, number, number, number];
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth && h < 24 && mi < 60 && sec < 60;
+}
 
 const Ref = z.string().trim().min(1, 'is required').max(300);
 const Slug = z.string().trim().min(1, 'is required').max(200);
@@ -206,7 +215,7 @@ function timeOrder(event: EventInput, now: Date): string | null {
   switch (event.type) {
     case 'deploy':
       times.push(['started', event.started], ['finished', event.finished]);
-      event.commitTimes.forEach((t, i) => times.push([`commitTimes.${i}`, t]));
+      for (const [i, t] of event.commitTimes.entries()) times.push([`commitTimes.${i}`, t]);
       if (event.started && event.finished < event.started) return 'finished: is before started';
       break;
     case 'pull_request':

@@ -46,7 +46,6 @@ export interface Item {
  */
 export async function insertEvents(
   trx: Db,
-  engine: 'sqlite' | 'postgres',
   sourceId: string,
   batchId: string | null,
   items: readonly Item[],
@@ -99,7 +98,7 @@ export async function insertEvents(
       result.duplicates++;
       continue;
     }
-    const outcome = await updateIncident(trx, engine, sourceId, item.event);
+    const outcome = await updateIncident(trx, sourceId, item.event);
     if (outcome === 'duplicate') result.duplicates++;
     else if (outcome === 'updated') result.accepted++;
     else result.rejected.push({ line: item.line, reason: outcome.reason });
@@ -120,41 +119,44 @@ function compare(a: string, b: string): number {
 /** Applies an incident resend: `updated`, `duplicate`, or a reason to reject it. */
 async function updateIncident(
   trx: Db,
-  engine: 'sqlite' | 'postgres',
   sourceId: string,
   update: Incident,
 ): Promise<'updated' | 'duplicate' | { reason: string }> {
-  let query = trx
-    .selectFrom('signal_events')
-    .select(['id', 'type', 'payload'])
-    .where('source_id', '=', sourceId)
-    .where('client_id', '=', update.id);
-  // PostgreSQL: lock the row so two racing resolutions apply one after the other.
-  // SQLite has no FOR UPDATE; its write transaction already holds the database.
-  if (engine === 'postgres') query = query.forUpdate();
-  const row = await query.executeTakeFirst();
-  if (!row || row.type !== 'incident') return 'duplicate';
-  const stored = JSON.parse(row.payload) as Incident;
-  const merged = mergeIncident(stored, update);
-  if (!merged.ok) return { reason: merged.reason };
-  if (merged.value === stored) return 'duplicate';
-  const next = merged.value;
-  await trx
-    .updateTable('signal_events')
-    .set({ payload: JSON.stringify(next) })
-    .where('id', '=', row.id)
-    .execute();
-  await trx
-    .updateTable('signal_incidents')
-    .set({
-      resolved_at: next.resolved,
-      cause_deploy_source_id: next.causeDeploy?.sourceId ?? null,
-      cause_deploy_client_id: next.causeDeploy?.clientId ?? null,
-      cause_capability_id: next.causeCapabilityId,
-    })
-    .where('event_id', '=', row.id)
-    .execute();
-  return 'updated';
+  // Compare and swap on the stored payload: when a racing request changed the
+  // incident meanwhile, read it again and merge into its version, so two
+  // updates (one resolves, one names the cause) both survive on both engines.
+  for (;;) {
+    const row = await trx
+      .selectFrom('signal_events')
+      .select(['id', 'type', 'payload'])
+      .where('source_id', '=', sourceId)
+      .where('client_id', '=', update.id)
+      .executeTakeFirst();
+    if (!row || row.type !== 'incident') return 'duplicate';
+    const stored = JSON.parse(row.payload) as Incident;
+    const merged = mergeIncident(stored, update);
+    if (!merged.ok) return { reason: merged.reason };
+    if (merged.value === stored) return 'duplicate';
+    const next = merged.value;
+    const swapped = await trx
+      .updateTable('signal_events')
+      .set({ payload: JSON.stringify(next) })
+      .where('id', '=', row.id)
+      .where('payload', '=', row.payload)
+      .executeTakeFirst();
+    if (Number(swapped.numUpdatedRows) === 0) continue;
+    await trx
+      .updateTable('signal_incidents')
+      .set({
+        resolved_at: next.resolved,
+        cause_deploy_source_id: next.causeDeploy?.sourceId ?? null,
+        cause_deploy_client_id: next.causeDeploy?.clientId ?? null,
+        cause_capability_id: next.causeCapabilityId,
+      })
+      .where('event_id', '=', row.id)
+      .execute();
+    return 'updated';
+  }
 }
 
 type TeamDay = Insertable<SignalTeamDaysTable> & {
@@ -232,9 +234,9 @@ async function writeAggregates(
           capability_id: e.capabilityId,
           changes: e.commitTimes.length,
         });
-        lead.forEach((seconds, position) =>
-          leads.push({ deploy_event_id: eventId, position, team_id: e.teamId, day, seconds }),
-        );
+        for (const [position, seconds] of lead.entries()) {
+          leads.push({ deploy_event_id: eventId, position, team_id: e.teamId, day, seconds });
+        }
         const row = teamDay(e.teamId, day);
         if (success) {
           row.deploys++;

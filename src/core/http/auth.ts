@@ -8,6 +8,7 @@ import {
   personStatus,
   userForToken,
 } from '../../identity/store.ts';
+import { INGEST_TOKEN_PREFIX } from '../../signals/model.ts';
 import { recordAudit } from '../audit.ts';
 import { clientAddress, normalizeAddress } from '../net.ts';
 import type { RoleName } from '../policy.ts';
@@ -97,6 +98,8 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
       const m = /^Bearer\s+(\S+)$/i.exec(authorization);
       if (!isApi || !m)
         return unauthorized(c, 'Use "Authorization: Bearer <token>" on /api/v1 only.');
+      // An ingest token names a source, not a person: the ingest route checks it (signals/api).
+      if (m[1]!.startsWith(INGEST_TOKEN_PREFIX)) return next();
       const user = await userForToken(db, m[1]!);
       if (!user)
         return unauthorized(
@@ -178,6 +181,17 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
     }
     await nextPrivate(c, next);
   };
+}
+
+/**
+ * True for callers that are machines with a credential of their own (an
+ * ingest token, a GitHub delivery): their routes verify it and apply their
+ * own limits, so the per-person write limit does not count them.
+ */
+export function isMachineRequest(c: Context): boolean {
+  if (c.req.path === '/hooks/github') return true;
+  const m = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
+  return Boolean(m?.[1]?.startsWith(INGEST_TOKEN_PREFIX));
 }
 
 /** Runs the route; pages and answers for a signed-in person are private, so never cached. */

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { hit, LIMITS } from '../ratelimit.ts';
+import { isMachineRequest } from './auth.ts';
 import type { AppEnv, Deps } from './env.ts';
 import { refuse } from './refuse.tsx';
 
@@ -66,7 +67,7 @@ export function csrfProtection(deps: Deps): MiddlewareHandler<AppEnv> {
 /** Limits state-changing requests per person (or per address when nobody is signed in). */
 export function writeRateLimit(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (SAFE_METHODS.has(c.req.method)) return next();
+    if (SAFE_METHODS.has(c.req.method) || isMachineRequest(c)) return next();
     const key = c.get('actor')?.userId ?? `ip:${c.get('clientIp')}`;
     const { allowed, retryAfter } = await hit(deps.handle.db, LIMITS.writes, key);
     if (!allowed) return tooMany(c, retryAfter);
