@@ -40,16 +40,19 @@ const FORBIDDEN_V6: [string, number][] = [
   ['ff00::', 8],
 ];
 
-const forbidden = new BlockList();
-for (const [a, p] of FORBIDDEN_V4) forbidden.addSubnet(a, p, 'ipv4');
-for (const [a, p] of FORBIDDEN_V6) forbidden.addSubnet(a, p, 'ipv6');
+// One list per family: a BlockList also matches IPv4 addresses against IPv6
+// rules in their mapped form, which ::ffff:0:0/96 would make every address.
+const forbiddenV4 = new BlockList();
+const forbiddenV6 = new BlockList();
+for (const [a, p] of FORBIDDEN_V4) forbiddenV4.addSubnet(a, p, 'ipv4');
+for (const [a, p] of FORBIDDEN_V6) forbiddenV6.addSubnet(a, p, 'ipv6');
 
 /** True for an address a webhook must not reach without the allow-list. */
 export function isForbiddenAddress(address: string): boolean {
   const a = normalizeAddress(address); // ::ffff:10.0.0.1 → 10.0.0.1
   const family = isIP(a);
   if (family === 0) return true;
-  return forbidden.check(a, family === 4 ? 'ipv4' : 'ipv6');
+  return family === 4 ? forbiddenV4.check(a, 'ipv4') : forbiddenV6.check(a, 'ipv6');
 }
 
 /** The admin's allow-list, parsed: host names, and addresses or networks. */
