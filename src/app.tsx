@@ -22,6 +22,7 @@ import { registerIdentityPages } from './identity/pages.tsx';
 import { registerOrgApi } from './org/api.ts';
 import { registerOrgPages } from './org/pages.tsx';
 import { registerSignalsApi } from './signals/api.ts';
+import { registerFiguresApi } from './signals/api-figures.ts';
 import { registerGithubWebhook } from './signals/hooks.ts';
 
 const isApi = (path: string) => path === '/api' || path.startsWith('/api/');
@@ -100,6 +101,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerCapabilitiesApi(api, deps);
   registerIdentityApi(api, deps);
   registerSignalsApi(api, deps);
+  registerFiguresApi(api, deps);
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',

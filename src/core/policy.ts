@@ -115,6 +115,10 @@ export const policies = {
   'signals.ingestion': roles('platform', 'admin'),
   /** Ingest sources, their tokens and the GitHub webhook secret. */
   'signals.sources': roles('admin'),
+  /** Onboarding, delivery, unplanned work and value figures: anonymous or per team, so everyone. */
+  'figures.read': anyone,
+  /** Fix the outcome a capability's value is measured by. */
+  'value.outcome': roles('platform', 'admin'),
 } satisfies Record<string, Rule | null>;
 
 export type PolicyName = keyof typeof policies;

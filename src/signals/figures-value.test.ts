@@ -1,0 +1,113 @@
+import { expect, it } from 'vitest';
+import { describeEngines, type TestDb } from '../../test/engines.ts';
+import { buildTeam, seedOrg } from '../../test/factories.ts';
+import { setSetting } from '../core/settings.ts';
+import { addCapability, adopt, deploy, writeEvents } from './figures-testing.ts';
+import { valueFigures } from './figures-value.ts';
+import { valueOutcomes } from './value-outcomes.ts';
+
+const NOW = new Date('2026-06-15T12:00:00Z');
+
+// Deploy minutes per month (one deploy on the 15th), the hand-worked table of did.test.ts:
+//          Jan  Feb  Mar  Apr  May   adopted
+//  A        10   12   11    8    9   Mar
+//  B        20   20    –   17   15   Mar
+//  C         5    7    6    7    8   never
+//  D        30   30   31   32   20   May (nothing after yet: too recent)
+//  E         –   40   41   42   43   Feb (nothing before: too few months)
+// June is not complete, so its deploy is left out.
+const MINUTES: Record<string, (number | null)[]> = {
+  a: [10, 12, 11, 8, 9],
+  b: [20, 20, null, 17, 15],
+  c: [5, 7, 6, 7, 8],
+  d: [30, 30, 31, 32, 20],
+  e: [null, 40, 41, 42, 43],
+};
+
+async function seed(handle: TestDb) {
+  await seedOrg(handle.db, {
+    teams: Object.keys(MINUTES).map((slug) => buildTeam({ name: slug })),
+    people: [],
+    services: [],
+  });
+  const teams = await handle.db.selectFrom('teams').select(['id', 'slug']).execute();
+  const id = Object.fromEntries(teams.map((t) => [t.slug, t.id])) as Record<string, string>;
+  const events = Object.entries(MINUTES).flatMap(([slug, minutes]) => [
+    ...minutes.flatMap((m, i) =>
+      m === null ? [] : [deploy(id[slug]!, `2026-0${i + 1}-15T12:00:00Z`, { minutes: m })],
+    ),
+    deploy(id[slug]!, '2026-06-02T12:00:00Z', { minutes: 99 }),
+  ]);
+  await writeEvents(handle, events);
+  const capability = await addCapability(handle, 'ci-runners');
+  await adopt(handle, capability.id, id.a!, [{ to: 'adopted', at: '2026-03-10T09:00:00Z' }]);
+  await adopt(handle, capability.id, id.b!, [
+    { to: 'trial', at: '2026-02-20T09:00:00Z' },
+    { to: 'adopted', at: '2026-03-02T09:00:00Z' },
+  ]);
+  await adopt(handle, capability.id, id.d!, [{ to: 'adopted', at: '2026-05-20T09:00:00Z' }]);
+  await adopt(handle, capability.id, id.e!, [
+    { to: 'adopted', at: '2026-02-03T09:00:00Z' },
+    { to: 'left', at: '2026-04-03T09:00:00Z' },
+  ]);
+  return capability;
+}
+
+describeEngines('value figures', (db) => {
+  it('has no estimate until an outcome is chosen for the capability', async () => {
+    const capability = await seed(db());
+    const f = await valueFigures(db().db, capability, { now: NOW, replicates: 0 });
+    expect(f.outcome).toBeNull();
+    expect(f.estimate).toBeNull();
+    expect(f.perWeek).toBeNull();
+  });
+
+  it('with fewer than 5 teams a side, gives the plain before/after change, not causal', async () => {
+    const capability = await seed(db());
+    await setSetting(db().db, valueOutcomes, {
+      [capability.id]: {
+        outcome: 'deploy-duration',
+        chosenAt: '2025-12-01T00:00:00Z',
+        chosenBy: 'Pat',
+      },
+    });
+    const f = await valueFigures(db().db, capability, { now: NOW, replicates: 199 });
+    expect(f.outcome).toMatchObject({
+      outcome: 'deploy-duration',
+      unit: 'minutes',
+      chosenBy: 'Pat',
+    });
+    // A: (8 + 9)/2 − 11 = −2.5; B: (17 + 15)/2 − 20 = −4 → −3.25 minutes.
+    expect(f.estimate).toMatchObject({
+      method: 'before-after',
+      causal: false,
+      adoptingTeams: 2,
+      tooFewBefore: 1,
+      tooRecent: 1,
+    });
+    expect(f.estimate!.effect).toBeCloseTo(-3.25, 9);
+    expect(f.estimate!.interval!.low).toBeCloseTo(-4, 9);
+    expect(f.estimate!.interval!.high).toBeCloseTo(-2.5, 9);
+    expect(f.cohorts).toEqual([{ month: '2026-03', teams: 2, comparisonTeams: 2, effect: -3.25 }]);
+    // Teams adopted now: A, B, D (E left). Their deploys in the 90 days before 15 Jun:
+    // 15 Apr, 15 May and 2 Jun each = 9, over 90/7 weeks = 0.7 a week.
+    expect(f.perWeek!.teams).toBe(3);
+    expect(f.perWeek!.deploysPerWeek).toBeCloseTo(0.7, 9);
+    expect(f.perWeek!.hours).toBeCloseTo((-3.25 / 60) * 0.7, 9);
+    expect(f.perWeek!.low).toBeCloseTo((-4 / 60) * 0.7, 9);
+    // The event study of the adopting teams: the adoption month (0) has A's 11 − 11 = 0 only.
+    expect(f.eventStudy.find((p) => p.offset === 0)).toEqual({ offset: 0, effect: 0, teams: 1 });
+  });
+
+  it('uses lead time when that is the outcome, in hours', async () => {
+    const capability = await seed(db());
+    await setSetting(db().db, valueOutcomes, {
+      [capability.id]: { outcome: 'lead-time', chosenAt: '2025-12-01T00:00:00Z', chosenBy: null },
+    });
+    const f = await valueFigures(db().db, capability, { now: NOW, replicates: 0 });
+    // No deploy carried a change, so there is no lead time to compare.
+    expect(f.outcome).toMatchObject({ outcome: 'lead-time', unit: 'hours' });
+    expect(f.estimate!.effect).toBeNull();
+    expect(f.perWeek).toBeNull();
+  });
+});

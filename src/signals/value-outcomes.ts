@@ -1,0 +1,63 @@
+// The outcome each capability's value is measured by, fixed in advance
+// (shared/METRICS.md, "Value of a capability"): chosen once by the platform
+// team, shown with who chose it and when, so a reader can tell it was not
+// picked after seeing the results.
+
+import { z } from 'zod';
+import { defineSetting } from '../core/settings.ts';
+
+export const VALUE_OUTCOMES = ['deploy-duration', 'lead-time'] as const;
+export type ValueOutcome = (typeof VALUE_OUTCOMES)[number];
+
+export interface OutcomeInfo {
+  label: string;
+  /** What one team-month's value is. */
+  measure: string;
+  unit: 'minutes' | 'hours';
+  /** What the weekly conversion multiplies by. */
+  per: 'deploy';
+}
+
+export const OUTCOME_INFO: Record<ValueOutcome, OutcomeInfo> = {
+  'deploy-duration': {
+    label: 'Deploy duration',
+    measure: 'mean minutes a successful production deploy takes, per team and month',
+    unit: 'minutes',
+    per: 'deploy',
+  },
+  'lead-time': {
+    label: 'Lead time for changes',
+    measure: 'mean hours from commit to production deploy of a change, per team and month',
+    unit: 'hours',
+    per: 'deploy',
+  },
+};
+
+export interface OutcomeChoice {
+  outcome: ValueOutcome;
+  chosenAt: string;
+  /** The chooser's name at the time, so the page reads well after accounts go. */
+  chosenBy: string | null;
+}
+
+/** The chosen outcome per capability id. */
+export const valueOutcomes = defineSetting<Record<string, OutcomeChoice>>({
+  key: 'signals.value-outcomes',
+  label: 'Value outcome per capability',
+  hint: 'Chosen on each capability’s value page.',
+  schema: z.record(
+    z.string(),
+    z.object({
+      outcome: z.enum(VALUE_OUTCOMES),
+      chosenAt: z.string(),
+      chosenBy: z.string().nullable(),
+    }),
+  ),
+  defaultValue: {},
+  internal: true,
+});
+
+/** An outcome effect in its unit, as hours. */
+export function inHours(value: number, unit: OutcomeInfo['unit']): number {
+  return unit === 'minutes' ? value / 60 : value;
+}
