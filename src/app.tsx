@@ -24,6 +24,7 @@ import { registerOrgPages } from './org/pages.tsx';
 import { registerSignalsApi } from './signals/api.ts';
 import { registerFiguresApi } from './signals/api-figures.ts';
 import { registerGithubWebhook } from './signals/hooks.ts';
+import { registerSurveysApi } from './surveys/api.ts';
 
 const isApi = (path: string) => path === '/api' || path.startsWith('/api/');
 
@@ -101,6 +102,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerCapabilitiesApi(api, deps);
   registerIdentityApi(api, deps);
   registerSignalsApi(api, deps);
+  registerSurveysApi(api, deps);
   registerFiguresApi(api, deps);
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -2,6 +2,7 @@ import { expireExceptions } from './capabilities/service.ts';
 import type { Deps } from './core/http/env.ts';
 import { pruneRateLimits } from './core/ratelimit.ts';
 import { deliverDue, enableDeliveryKicks } from './notifications/delivery.ts';
+import { prunePulseThrottle, runSurveySchedule } from './surveys/service.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -22,6 +23,24 @@ export type BackgroundDeps = Pick<Deps, 'handle' | 'config' | 'log' | 'secret' |
  * LOCKED), so a second run is a no-op. Areas add their jobs here.
  */
 export const backgroundJobs: BackgroundJob[] = [
+  {
+    // Opens surveys on their opening day and closes them after their closing day.
+    name: 'survey schedule',
+    everyMs: 15 * MINUTE,
+    async run(deps) {
+      const { opened, closed } = await runSurveySchedule(deps);
+      if (opened.length + closed.length > 0)
+        deps.log.info({ opened, closed }, 'surveys opened or closed');
+    },
+  },
+  {
+    // Pulse throttle records go once their cooldown has passed.
+    name: 'prune pulse throttle',
+    everyMs: HOUR,
+    async run({ handle }) {
+      await prunePulseThrottle(handle.db);
+    },
+  },
   {
     name: 'expire exceptions',
     everyMs: HOUR,

@@ -328,14 +328,16 @@ export function coarser(segment: Segment, parentOf: (teamId: string) => string |
   return segment;
 }
 
+const TOP: Segment = { teamId: null, tenureBand: null, levelBand: null };
 const isTop = (s: Segment) => s.teamId === null && s.tenureBand === null && s.levelBand === null;
 
 /**
  * Coarsens segment cells until every cell holds at least `k` people: a cell
  * under `k` loses its level, then its tenure, then its team is replaced by
- * the parent team, up to the root and then no team at all. Returns where each
- * input cell ends up (by `cellKey`). Only the all-empty cell may stay under
- * `k`, when everyone together is fewer than `k`.
+ * the parent team, up to the root and then no team at all; if that last cell
+ * is still under `k`, the smallest other cell joins it. Returns where each
+ * input cell ends up (by `cellKey`). Every resulting cell holds at least `k`
+ * people, unless everyone together is fewer than `k`.
  */
 export function coarsenCells(
   cells: readonly Cell[],
@@ -377,10 +379,20 @@ export function coarsenCells(
       .filter((t) => t.n > 0 && t.n < k && !isTop(t.segment))
       .sort((a, b) => fineness(b.segment) - fineness(a.segment));
     const target = small[0];
-    if (!target) break;
-    const from = cellKey(target.segment);
-    const to = coarser(target.segment, parentOf);
-    for (const [key, s] of where) if (cellKey(s) === from) where.set(key, to);
+    if (target) {
+      const from = cellKey(target.segment);
+      const to = coarser(target.segment, parentOf);
+      for (const [key, s] of where) if (cellKey(s) === from) where.set(key, to);
+      continue;
+    }
+    // Nothing is coarser than no segment at all: when that cell is still under
+    // k, the smallest other cell joins it (everyone together may be under k).
+    const top = totals.get(cellKey(TOP));
+    const others = [...totals.values()].filter((t) => !isTop(t.segment) && t.n > 0);
+    if (!top || top.n === 0 || top.n >= k || others.length === 0) break;
+    const smallest = others.sort((a, b) => a.n - b.n || fineness(a.segment) - fineness(b.segment))[0]!;
+    const from = cellKey(smallest.segment);
+    for (const [key, s] of where) if (cellKey(s) === from) where.set(key, TOP);
   }
   return where;
 }

@@ -137,7 +137,7 @@ function teamSpace(
   if (segments.some((s) => s.teamId === null || !byId.has(s.teamId))) {
     cuts.push({
       key: 'team:unknown',
-      label: 'Team not recorded',
+      label: 'Other teams, or team not recorded',
       parent: ROOT,
       depth: 1,
       kind: 'unknown',
