@@ -28,5 +28,7 @@ export interface AppEnv {
     clientIp: string;
     /** The token every state-changing form of this session must carry. */
     csrfToken: string | null;
+    /** Unread notifications of the signed-in person, for the page header (pages only). */
+    unread: number | null;
   };
 }

@@ -10,7 +10,7 @@ export interface LayoutProps {
   /** True when the database holds the generated demo organisation. */
   demo: boolean;
   /** The signed-in person, for the account link and the sign-out button. */
-  user?: { name: string; csrfToken: string | null } | null;
+  user?: { name: string; csrfToken: string | null; unread?: number | null } | null;
   children?: Child;
 }
 
@@ -38,6 +38,9 @@ export function Layout({ title, path, demo, user, children }: LayoutProps) {
               </a>
               {user ? (
                 <form class="account" method="post" action="/logout">
+                  <a href="/inbox" aria-current={path === '/inbox' ? 'page' : undefined}>
+                    {user.unread ? `Inbox (${user.unread} unread)` : 'Inbox'}
+                  </a>
                   <a href="/account">{user.name}</a>
                   {user.csrfToken ? (
                     <input type="hidden" name="_csrf" value={user.csrfToken} />

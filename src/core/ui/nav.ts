@@ -11,6 +11,7 @@ export const primaryNav: { href: string; label: string; sections?: string[] }[] 
     label: 'Capabilities',
     sections: ['/exceptions', '/decisions', '/decision-rights'],
   },
+  { href: '/feedback', label: 'Feedback', sections: ['/inbox'] },
   { href: '/teams', label: 'Teams' },
 ];
 

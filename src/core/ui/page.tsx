@@ -18,7 +18,11 @@ export function renderPage(
         title={props.title}
         path={c.req.path}
         demo={c.get('demo') ?? false}
-        user={actor ? { name: actor.name, csrfToken: c.get('csrfToken') } : null}
+        user={
+          actor
+            ? { name: actor.name, csrfToken: c.get('csrfToken'), unread: c.get('unread') ?? null }
+            : null
+        }
       >
         {body}
       </Layout>
