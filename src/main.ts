@@ -14,6 +14,7 @@ import { registerIdentityCli } from './identity/cli.ts';
 import { firstAdminLink } from './identity/setup.ts';
 import { registerOrgCli } from './org/cli.ts';
 import { createDeps, startServer } from './server.ts';
+import { registerSignalsCli } from './signals/cli.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -99,6 +100,7 @@ export function buildProgram(io: Io): Command {
   registerOrgCli(program, io);
   registerIdentityCli(program, io);
   registerCapabilitiesCli(program, io);
+  registerSignalsCli(program, io);
   return program;
 }
 

@@ -160,8 +160,7 @@ export function registerSourcesApi(api: OpenAPIHono<AppEnv>, { handle }: Deps): 
       },
     }),
     async (c) => {
-      const actor = ctxOf(c).actor;
-      const { source, tokens } = await sourceWithTokens(db, actor, c.req.valid('param').name);
+      const { source, tokens } = await sourceWithTokens(db, ctxOf(c), c.req.valid('param').name);
       return c.json({ ...presentSource(source), tokens: tokens.map(presentIngestToken) }, 200);
     },
   );

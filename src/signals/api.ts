@@ -202,9 +202,7 @@ export function registerSignalsApi(api: OpenAPIHono<AppEnv>, deps: Deps): void {
       const lines = await linesOf(c);
       if (lines instanceof Response) return lines;
       if (lines.length > MAX_LINES) return tooLarge(c);
-      const result = await ingestLines(db, source.id, lines, {
-        via: c.req.header('user-agent')?.startsWith('paved-cli') ? 'cli' : 'api',
-      });
+      const result = await ingestLines(db, source.id, lines, { via: 'api' });
       return c.json(result, 200);
     },
   );

@@ -35,7 +35,17 @@ export interface Ctx {
   ip: string | null;
 }
 
-const auditActor = (ctx: Ctx) => ({ userId: ctx.actor.userId, email: ctx.actor.email });
+/** The operator at the server's own command line (`paved source …`): no person, no policy. */
+export const OPERATOR = { actor: null, ip: null } as const;
+export type Who = Ctx | typeof OPERATOR;
+
+const auditActor = (who: Who) =>
+  who.actor ? { userId: who.actor.userId, email: who.actor.email } : null;
+
+/** Authorises a person; the operator at the server acts on the database directly. */
+function allow(who: Who, name: 'signals.sources'): void {
+  if (who.actor) authorize(who.actor, name);
+}
 
 /** One line of a request: its number and either its JSON value or why it could not be read. */
 export type Line = { line: number; value: unknown } | { line: number; error: string };
@@ -187,10 +197,10 @@ async function sourceOrThrow(db: Db, name: string): Promise<Source> {
 /** Adds a source with its first token (the value is shown once). */
 export async function createSource(
   db: Db,
-  ctx: Ctx,
+  ctx: Who,
   input: { name: string; description?: string },
 ): Promise<{ source: Source; token: IngestToken; value: string }> {
-  authorize(ctx.actor, 'signals.sources');
+  allow(ctx, 'signals.sources');
   const parsed = SourceName.safeParse(input.name);
   if (!parsed.success) throw InvalidInput.field('name', parsed.error.issues[0]!.message);
   if (parsed.data === 'github')
@@ -203,9 +213,9 @@ export async function createSource(
       name: parsed.data,
       kind: 'token',
       description,
-      createdBy: ctx.actor.userId,
+      createdBy: ctx.actor?.userId ?? null,
     });
-    const { token, value } = await insertIngestToken(trx, source.id, ctx.actor.userId);
+    const { token, value } = await insertIngestToken(trx, source.id, ctx.actor?.userId ?? null);
     await recordAudit(trx, {
       actor: auditActor(ctx),
       action: 'ingest-source.create',
@@ -225,16 +235,16 @@ export async function createSource(
  */
 export async function issueIngestToken(
   db: Db,
-  ctx: Ctx,
+  ctx: Who,
   sourceName: string,
   opts: { rotate?: boolean } = {},
 ): Promise<{ source: Source; token: IngestToken; value: string; revoked: number }> {
-  authorize(ctx.actor, 'signals.sources');
+  allow(ctx, 'signals.sources');
   return db.transaction().execute(async (trx) => {
     const source = await sourceOrThrow(trx, sourceName);
     if (source.kind !== 'token')
       throw new Conflict(`The source ${source.name} does not take ingest tokens.`);
-    const { token, value } = await insertIngestToken(trx, source.id, ctx.actor.userId);
+    const { token, value } = await insertIngestToken(trx, source.id, ctx.actor?.userId ?? null);
     const revoked = opts.rotate
       ? await revokeIngestTokens(trx, source.id, { except: token.id })
       : 0;
@@ -252,17 +262,17 @@ export async function issueIngestToken(
 /** Revokes one token of a source. */
 export async function revokeIngestToken(
   db: Db,
-  ctx: Ctx,
+  ctx: Who,
   sourceName: string,
   tokenId: string,
-): Promise<void> {
-  authorize(ctx.actor, 'signals.sources');
-  await db.transaction().execute(async (trx) => {
+): Promise<boolean> {
+  allow(ctx, 'signals.sources');
+  return db.transaction().execute(async (trx) => {
     const source = await sourceOrThrow(trx, sourceName);
     const tokens = await listIngestTokens(trx, source.id);
     const token = tokens.find((t) => t.id === tokenId);
     if (!token) throw new NotFound(`The source ${source.name} has no token ${tokenId}.`);
-    if (token.revokedAt) return;
+    if (token.revokedAt) return false;
     await revokeIngestTokens(trx, source.id, { id: tokenId });
     await recordAudit(trx, {
       actor: auditActor(ctx),
@@ -271,16 +281,17 @@ export async function revokeIngestToken(
       ip: ctx.ip,
       details: { name: source.name, prefix: token.prefix },
     });
+    return true;
   });
 }
 
 /** A source and its tokens, for the API and the page. */
 export async function sourceWithTokens(
   db: Db,
-  actor: Actor,
+  who: Who,
   name: string,
 ): Promise<{ source: Source; tokens: IngestToken[] }> {
-  authorize(actor, 'signals.sources');
+  allow(who, 'signals.sources');
   const source = await sourceOrThrow(db, name);
   return { source, tokens: await listIngestTokens(db, source.id) };
 }
