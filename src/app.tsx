@@ -16,9 +16,13 @@ import { getSetting } from './core/settings.ts';
 import { favicon, stylesheet } from './core/ui/assets.ts';
 import { ErrorPage, errorTitle, renderPage } from './core/ui/page.tsx';
 import { demoMarker } from './demo/model.ts';
+import { registerFeedbackApi } from './feedback/api.ts';
+import { registerFeedbackPages } from './feedback/pages.tsx';
 import { registerHomePages } from './home/pages.tsx';
 import { registerIdentityApi } from './identity/api.ts';
 import { registerIdentityPages } from './identity/pages.tsx';
+import { registerNotificationsApi } from './notifications/api.ts';
+import { unreadCount } from './notifications/inbox.ts';
 import { registerOrgApi } from './org/api.ts';
 import { registerOrgPages } from './org/pages.tsx';
 import { registerSignalsApi } from './signals/api.ts';
@@ -101,6 +105,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerOrgApi(api, deps);
   registerCapabilitiesApi(api, deps);
   registerIdentityApi(api, deps);
+  registerFeedbackApi(api, deps);
+  registerNotificationsApi(api, deps);
   registerSignalsApi(api, deps);
   registerSurveysApi(api, deps);
   registerFiguresApi(api, deps);
@@ -131,6 +137,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     // Only pages show the demo banner, so only they read the marker.
     if (!isApi(c.req.path) && !c.req.path.startsWith('/assets/')) {
       c.set('demo', (await getSetting(deps.handle.db, demoMarker)) !== null);
+      // The header's unread count: one indexed count for signed-in people.
+      const actor = c.get('actor');
+      if (actor) c.set('unread', await unreadCount(deps.handle.db, actor.userId));
     }
     await next();
   });
@@ -138,6 +147,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerIdentityPages(web, deps);
   registerOrgPages(web, deps);
   registerCapabilitiesPages(web, deps);
+  registerFeedbackPages(web, deps);
   registerGithubWebhook(web, deps);
   app.route('/', web);
 
