@@ -9,6 +9,7 @@ import { anonymityK } from '../core/privacy.ts';
 import { getSetting } from '../core/settings.ts';
 import { DateText, Notice } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
+import { CapabilityFeedback } from '../feedback/pages-home.tsx';
 import { getTeamById, listTeams } from '../org/store.ts';
 import { type CapabilityFigures, capabilityFigures } from './figures.ts';
 import { type Capability, type DecisionCategory, deciderLabel, type Mandate } from './model.ts';
@@ -195,6 +196,7 @@ export function registerCapabilityPage(web: Hono<AppEnv>, deps: Deps): void {
           names={names}
           olderHref={olderHref}
         />
+        <CapabilityFeedback db={db} capability={capability} />
         <p>
           <a href={`/decisions?capability=${encodeURIComponent(capability.slug)}`}>
             Decisions about {capability.name}

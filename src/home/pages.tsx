@@ -3,6 +3,7 @@ import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
 import { EmptyState } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
+import { FeedbackHome } from '../feedback/pages-home.tsx';
 import { countPeople, listTeams } from '../org/store.ts';
 
 /** The home page. Later areas add what asks for each role's attention first. */
@@ -19,6 +20,7 @@ export function registerHomePages(web: Hono<AppEnv>, { handle }: Deps): void {
           paved measures what developers feel and what the platform saves them, gives every team an
           exit door, and shows the reasoning behind every decision.
         </p>
+        <FeedbackHome db={handle.db} actor={c.get('actor')} />
         <h2>Your organisation</h2>
         {people === 0 ? (
           <EmptyState>
