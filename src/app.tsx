@@ -25,6 +25,8 @@ import { registerNotificationsApi } from './notifications/api.ts';
 import { unreadCount } from './notifications/inbox.ts';
 import { registerOrgApi } from './org/api.ts';
 import { registerOrgPages } from './org/pages.tsx';
+import { registerRoadmapApi } from './roadmap/api.ts';
+import { registerRoadmapPages } from './roadmap/pages.tsx';
 import { registerSignalsApi } from './signals/api.ts';
 import { registerFiguresApi } from './signals/api-figures.ts';
 import { registerGithubWebhook } from './signals/hooks.ts';
@@ -104,6 +106,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   const api = createApiRouter();
   registerOrgApi(api, deps);
   registerCapabilitiesApi(api, deps);
+  registerRoadmapApi(api, deps);
   registerIdentityApi(api, deps);
   registerFeedbackApi(api, deps);
   registerNotificationsApi(api, deps);
@@ -147,6 +150,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerIdentityPages(web, deps);
   registerOrgPages(web, deps);
   registerCapabilitiesPages(web, deps);
+  registerRoadmapPages(web, deps);
   registerFeedbackPages(web, deps);
   registerGithubWebhook(web, deps);
   app.route('/', web);

@@ -160,3 +160,27 @@ export async function subscriberTargets(db: Db, feedbackIds: string[]): Promise<
   const canonical = await canonicalIds(db, feedbackIds);
   return [...new Set([...canonical.keys(), ...canonical.values()])];
 }
+
+/** How many people a notification about this feedback reaches (active subscribers, each once). */
+export async function subscriberCount(
+  db: Db,
+  feedbackIds: string[],
+  excludeUserId?: string,
+): Promise<number> {
+  const targets = await subscriberTargets(db, feedbackIds);
+  const people = new Set<string>();
+  for (const part of chunk(targets, 1000)) {
+    const rows = await db
+      .selectFrom('feedback_subscriptions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .select('s.user_id')
+      .distinct()
+      .where('s.item_id', 'in', part)
+      .where('s.active', '=', 1)
+      .where('u.disabled_at', 'is', null)
+      .execute();
+    for (const r of rows) people.add(r.user_id);
+  }
+  if (excludeUserId) people.delete(excludeUserId);
+  return people.size;
+}

@@ -56,7 +56,7 @@ const auditActor = (ctx: Ctx) => ({ userId: ctx.actor.userId, email: ctx.actor.e
 export const excerptOf = (text: string) => excerpt(text, 300);
 
 /** The page of a roadmap item (notifications and feeds link here). */
-export const itemPath = (id: string) => `/roadmap/${encodeURIComponent(id)}`;
+export const itemPath = (id: string, rest = '') => `/roadmap/${encodeURIComponent(id)}${rest}`;
 
 export async function itemOrThrow(db: Db, id: string): Promise<RoadmapItem> {
   const item = await getItem(db, id);

@@ -12,6 +12,7 @@ export const primaryNav: { href: string; label: string; sections?: string[] }[] 
     sections: ['/exceptions', '/decisions', '/decision-rights'],
   },
   { href: '/feedback', label: 'Feedback', sections: ['/inbox'] },
+  { href: '/roadmap', label: 'Roadmap', sections: ['/changelog'] },
   { href: '/teams', label: 'Teams' },
 ];
 
