@@ -29,6 +29,7 @@ import { registerRoadmapApi } from './roadmap/api.ts';
 import { registerRoadmapPages } from './roadmap/pages.tsx';
 import { registerSignalsApi } from './signals/api.ts';
 import { registerFiguresApi } from './signals/api-figures.ts';
+import { registerFiguresPages } from './signals/pages-figures.tsx';
 import { registerGithubWebhook } from './signals/hooks.ts';
 import { registerSurveysApi } from './surveys/api.ts';
 
@@ -150,6 +151,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerIdentityPages(web, deps);
   registerOrgPages(web, deps);
   registerCapabilitiesPages(web, deps);
+  registerFiguresPages(web, deps);
   registerRoadmapPages(web, deps);
   registerFeedbackPages(web, deps);
   registerGithubWebhook(web, deps);

@@ -11,6 +11,8 @@ import { DateText, Notice } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import { CapabilityFeedback } from '../feedback/pages-home.tsx';
 import { getTeamById, listTeams } from '../org/store.ts';
+import { type ValueFigures, valueFigures } from '../signals/figures-value.ts';
+import { ValueSection } from '../signals/pages-value.tsx';
 import { type CapabilityFigures, capabilityFigures } from './figures.ts';
 import { type Capability, type DecisionCategory, deciderLabel, type Mandate } from './model.ts';
 import { FiguresSection } from './pages-figures.tsx';
@@ -110,6 +112,7 @@ export function registerCapabilityPage(web: Hono<AppEnv>, deps: Deps): void {
     const box = ownTeam ? await teamBoxData(db, actor, capability, ownTeam) : null;
     const actable = await teamsFor(db, actor, 'adoption.change');
     const { figures, period, errors } = await loadFigures(c, deps, capability);
+    const value = await loadValue(c, deps, capability);
     const states = await ledgerStates(db, { capabilityId: capability.id });
     const history = await listEvents(db, {
       capabilityId: capability.id,
@@ -177,6 +180,12 @@ export function registerCapabilityPage(web: Hono<AppEnv>, deps: Deps): void {
           csrfToken={c.get('csrfToken')}
         />
         <FiguresSection capability={capability} period={period} figures={figures} errors={errors} />
+        {value ? (
+          <section aria-labelledby="time-saved">
+            <h2 id="time-saved">Time it saves</h2>
+            <ValueSection f={value} />
+          </section>
+        ) : null}
         <AdoptionTable
           capability={capability}
           states={states}
@@ -205,6 +214,20 @@ export function registerCapabilityPage(web: Hono<AppEnv>, deps: Deps): void {
       </>,
     );
   });
+}
+
+/** The value figure (signals area); the rest of the page stands if it cannot be worked out. */
+async function loadValue(
+  c: Context<AppEnv>,
+  deps: Deps,
+  capability: Capability,
+): Promise<ValueFigures | null> {
+  try {
+    return await valueFigures(deps.handle.db, capability);
+  } catch (error) {
+    c.get('log').error({ err: error }, 'value figures failed');
+    return null;
+  }
 }
 
 /** The period asked for (this quarter by default) and its figures; a bad period is a form error. */

@@ -5,10 +5,14 @@ import { EmptyState } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import { FeedbackHome } from '../feedback/pages-home.tsx';
 import { countPeople, listTeams } from '../org/store.ts';
+import { OnboardingHeadline, onboardingHeadline } from '../signals/pages-onboarding.tsx';
 
 /** The home page. Later areas add what asks for each role's attention first. */
 export function registerHomePages(web: Hono<AppEnv>, { handle }: Deps): void {
   web.get('/', policy('signed-in'), async (c) => {
+    const role = c.get('actor')?.role;
+    const onboarding =
+      role === 'platform' || role === 'admin' ? await onboardingHeadline(handle.db) : null;
     const teams = await listTeams(handle.db);
     const people = await countPeople(handle.db, { activeOnly: true });
     return renderPage(
@@ -21,6 +25,7 @@ export function registerHomePages(web: Hono<AppEnv>, { handle }: Deps): void {
           exit door, and shows the reasoning behind every decision.
         </p>
         <FeedbackHome db={handle.db} actor={c.get('actor')} />
+        {onboarding ? <OnboardingHeadline {...onboarding} /> : null}
         <h2>Your organisation</h2>
         {people === 0 ? (
           <EmptyState>

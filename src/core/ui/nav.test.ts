@@ -8,6 +8,8 @@ it.each([
   ['/exceptions/abc', '/capabilities'],
   ['/decision-rights', '/capabilities'],
   ['/teams/payments', '/teams'],
+  ['/figures', '/figures'],
+  ['/figures/value/ci-runners', '/figures'],
   ['/teamsters', undefined],
   ['/account', undefined],
 ])('marks %s as under %s', (path, expected) => {
