@@ -332,12 +332,15 @@ const TOP: Segment = { teamId: null, tenureBand: null, levelBand: null };
 const isTop = (s: Segment) => s.teamId === null && s.tenureBand === null && s.levelBand === null;
 
 /**
- * Coarsens segment cells until every cell holds at least `k` people: a cell
- * under `k` loses its level, then its tenure, then its team is replaced by
- * the parent team, up to the root and then no team at all; if that last cell
- * is still under `k`, the smallest other cell joins it. Returns where each
- * input cell ends up (by `cellKey`). Every resulting cell holds at least `k`
- * people, unless everyone together is fewer than `k`.
+ * Coarsens segment cells until every cell holds at least `k` people. A cell
+ * under `k` loses its level, then its tenure; then its team is replaced by
+ * the parent team, up to the root. A root team's own cell still under `k`
+ * takes in the smallest group below it (a sub-team with everything under it,
+ * or one of its own cells with a tenure or level), as the complementary rule
+ * would; with nothing below, it gives way to "no team", which takes in the
+ * smallest group there is when it is still under `k`. Returns
+ * where each input cell ends up (by `cellKey`). Every resulting cell holds at
+ * least `k` people, unless everyone together is fewer than `k`.
  */
 export function coarsenCells(
   cells: readonly Cell[],
@@ -348,51 +351,89 @@ export function coarsenCells(
   for (const c of cells) {
     where.set(cellKey(c), { teamId: c.teamId, tenureBand: c.tenureBand, levelBand: c.levelBand });
   }
-  const countOf = (c: Cell) => c.n;
-  const depthCache = new Map<string, number>();
-  const depth = (teamId: string | null): number => {
-    if (teamId === null) return -1;
-    const known = depthCache.get(teamId);
-    if (known !== undefined) return known;
-    let d = 0;
+  const chainCache = new Map<string, string[]>();
+  /** The team and its ancestors, the team first. */
+  const chain = (teamId: string): string[] => {
+    const known = chainCache.get(teamId);
+    if (known) return known;
+    const out: string[] = [];
     const seen = new Set<string>();
-    for (let t = parentOf(teamId); t !== null && !seen.has(t); t = parentOf(t)) {
+    for (let t: string | null = teamId; t !== null && !seen.has(t); t = parentOf(t)) {
       seen.add(t);
-      d++;
+      out.push(t);
     }
-    depthCache.set(teamId, d);
-    return d;
+    chainCache.set(teamId, out);
+    return out;
   };
+  const depth = (teamId: string | null) => (teamId === null ? -1 : chain(teamId).length - 1);
   // Finest first: more segments, then deeper teams; a cell merged upward is recounted.
   const fineness = (s: Segment) =>
     (s.levelBand !== null ? 2 : 0) + (s.tenureBand !== null ? 1 : 0) + 3 * (depth(s.teamId) + 1);
+  const moveWhere = (test: (s: Segment) => boolean, to: Segment) => {
+    for (const [key, s] of where) if (test(s)) where.set(key, to);
+  };
+  /**
+   * Moves the smallest group below `target` into it: a sub-team with
+   * everything under it, or one of the target's own finer cells (the same
+   * team, with a tenure or level). False when there is none.
+   */
+  const absorb = (live: Array<{ segment: Segment; n: number }>, target: Segment): boolean => {
+    const groups = new Map<string, { n: number; test: (s: Segment) => boolean }>();
+    const add = (key: string, n: number, test: (s: Segment) => boolean) => {
+      const g = groups.get(key) ?? { n: 0, test };
+      g.n += n;
+      groups.set(key, g);
+    };
+    for (const t of live) {
+      const seg = t.segment;
+      if (cellKey(seg) === cellKey(target)) continue;
+      if (seg.teamId === target.teamId) {
+        const key = cellKey(seg);
+        add(`cell:${key}`, t.n, (s) => cellKey(s) === key);
+        continue;
+      }
+      if (seg.teamId === null) continue;
+      const c = chain(seg.teamId);
+      const at = target.teamId === null ? c.length : c.indexOf(target.teamId);
+      if (at <= 0) continue;
+      const head = c[at - 1]!;
+      add(`team:${head}`, t.n, (s) => s.teamId !== null && chain(s.teamId).includes(head));
+    }
+    const smallest = [...groups].sort((a, b) => a[1].n - b[1].n || a[0].localeCompare(b[0]))[0];
+    if (!smallest) return false;
+    moveWhere(smallest[1].test, target);
+    return true;
+  };
   for (let guard = 0; guard < 100_000; guard++) {
     const totals = new Map<string, { segment: Segment; n: number }>();
     for (const c of cells) {
       const s = where.get(cellKey(c))!;
       const key = cellKey(s);
       const t = totals.get(key) ?? { segment: s, n: 0 };
-      t.n += countOf(c);
+      t.n += c.n;
       totals.set(key, t);
     }
-    const small = [...totals.values()]
-      .filter((t) => t.n > 0 && t.n < k && !isTop(t.segment))
+    const live = [...totals.values()].filter((t) => t.n > 0);
+    const small = live
+      .filter((t) => t.n < k && !isTop(t.segment))
       .sort((a, b) => fineness(b.segment) - fineness(a.segment));
     const target = small[0];
     if (target) {
       const from = cellKey(target.segment);
-      const to = coarser(target.segment, parentOf);
-      for (const [key, s] of where) if (cellKey(s) === from) where.set(key, to);
+      const seg = target.segment;
+      const parent = seg.teamId === null ? null : parentOf(seg.teamId);
+      if (seg.levelBand !== null || seg.tenureBand !== null || parent !== null) {
+        moveWhere((s) => cellKey(s) === from, coarser(seg, parentOf));
+        continue;
+      }
+      // A root team's own cell: take in its smallest group below, or give way to no team.
+      if (!absorb(live, seg)) moveWhere((s) => cellKey(s) === from, TOP);
       continue;
     }
-    // Nothing is coarser than no segment at all: when that cell is still under
-    // k, the smallest other cell joins it (everyone together may be under k).
+    // Nothing is coarser than no team: when that cell is under k, it takes in
+    // the smallest group there is.
     const top = totals.get(cellKey(TOP));
-    const others = [...totals.values()].filter((t) => !isTop(t.segment) && t.n > 0);
-    if (!top || top.n === 0 || top.n >= k || others.length === 0) break;
-    const smallest = others.sort((a, b) => a.n - b.n || fineness(a.segment) - fineness(b.segment))[0]!;
-    const from = cellKey(smallest.segment);
-    for (const [key, s] of where) if (cellKey(s) === from) where.set(key, TOP);
+    if (!top || top.n === 0 || top.n >= k || !absorb(live, TOP)) break;
   }
   return where;
 }

@@ -171,8 +171,15 @@ export async function surveyResults(db: Db, id: string, by: Dimension): Promise<
   const cutVerdicts = decideCuts(space.tree(respondentsOf), k);
   // A team whose few answers were merged into its parent has answers, not none.
   const responded = subtreeCounts(space, counts);
+  // A team with answers merged into its parent (or too few invitees to tell) is hidden, not empty.
   for (const cut of space.cuts) {
-    if (cutVerdicts.get(cut.key) === 'empty' && (responded.get(cut.key)?.responded ?? 0) > 0) {
+    const counted = responded.get(cut.key);
+    if (
+      cut.kind === 'team' &&
+      cutVerdicts.get(cut.key) === 'empty' &&
+      counted &&
+      (counted.responded > 0 || (counted.invited > 0 && counted.invited < k))
+    ) {
       cutVerdicts.set(cut.key, 'hidden');
     }
   }
@@ -215,6 +222,9 @@ export async function surveyResults(db: Db, id: string, by: Dimension): Promise<
     ...survey.questions.map((q) => [ANSWER_KEYS.custom(q.id), q.prompt] as [string, string]),
   ]);
 
+  // Inside a hidden cut every figure is hidden, even one with no answers.
+  const within = (cutKey: string, verdicts: Map<string, CutVerdict>) =>
+    hiddenCuts.has(cutKey) ? 'hidden' : verdicts.get(cutKey);
   const cuts: CutResults[] = space.cuts.map((cut) => {
     const inCut = <
       T extends { teamId: string | null; tenureBand: string | null; levelBand: string | null },
@@ -230,11 +240,11 @@ export async function surveyResults(db: Db, id: string, by: Dimension): Promise<
       ...cut,
       status,
       respondents: status === 'shown' ? respondentsOf(cut.key) : null,
-      nps: figure(npsVerdicts.get(cut.key), () => nps(values(ANSWER_KEYS.nps))),
-      cognitiveLoad: figure(loadVerdicts.get(cut.key), () =>
+      nps: figure(within(cut.key, npsVerdicts), () => nps(values(ANSWER_KEYS.nps))),
+      cognitiveLoad: figure(within(cut.key, loadVerdicts), () =>
         topBoxWithMean(values(ANSWER_KEYS.cognitiveLoad), 4),
       ),
-      hoursLost: figure(hoursVerdicts.get(cut.key), () =>
+      hoursLost: figure(within(cut.key, hoursVerdicts), () =>
         hoursLost(values(ANSWER_KEYS.hoursLost).map((i) => HOURS_MIDPOINTS[i] ?? 0)),
       ),
       capabilities: capabilityVerdicts.map(({ capability, csat, effort }) => {
@@ -243,13 +253,13 @@ export async function surveyResults(db: Db, id: string, by: Dimension): Promise<
           capabilityId: capability.id,
           slug: capability.slug,
           name: capability.name,
-          csat: figure(csat.get(cut.key), () =>
+          csat: figure(within(cut.key, csat), () =>
             topBoxWithMean(
               mine.flatMap((r) => (r.csat === null ? [] : [r.csat])),
               4,
             ),
           ),
-          effort: figure(effort.get(cut.key), () =>
+          effort: figure(within(cut.key, effort), () =>
             topBoxWithMean(
               mine.flatMap((r) => (r.effort === null ? [] : [r.effort])),
               5,
@@ -263,12 +273,12 @@ export async function surveyResults(db: Db, id: string, by: Dimension): Promise<
         kind: question.kind,
         comparable: false as const,
         rating: verdicts
-          ? figure(verdicts.get(cut.key), () =>
+          ? figure(within(cut.key, verdicts), () =>
               topBoxWithMean(values(ANSWER_KEYS.custom(question.id)), 4),
             )
           : null,
       })),
-      comments: figure(commentVerdicts.get(cut.key), () => ({
+      comments: figure(within(cut.key, commentVerdicts), () => ({
         items: inCut(comments).map((c) => ({
           question: c.question,
           prompt: prompts.get(c.question) ?? '',

@@ -4,6 +4,7 @@
 
 import { testDeps } from '../../test/app.ts';
 import type { TestDb } from '../../test/engines.ts';
+import { appendEvent, insertCapability } from '../capabilities/store.ts';
 import type { Actor } from '../core/policy.ts';
 import { createUser } from '../identity/store.ts';
 import type { PersonRecord, TeamRecord } from '../org/model.ts';
@@ -117,4 +118,39 @@ export async function seedSurveyOrg(
     platform: { actor: platformActor, ip: null },
     developer: (actor) => ({ actor, ip: null }),
   };
+}
+
+/** Adds a capability and puts teams on it (`adopted`), so their people are asked about it. */
+export async function capabilityFor(
+  db: TestDb['db'],
+  slug: string,
+  teamIds: string[],
+  opts: { obligation?: 'optional' | 'mandatory' } = {},
+): Promise<string> {
+  const capability = await insertCapability(db, {
+    slug,
+    name: slug.replace(/-/g, ' '),
+    summary: `${slug} for tests`,
+    ownerTeamId: null,
+    docsUrl: null,
+    stage: 'ga',
+    obligation: opts.obligation ?? 'optional',
+    eligibleTeamIds: [],
+  });
+  for (const teamId of teamIds) {
+    await appendEvent(db, {
+      teamId,
+      capabilityId: capability.id,
+      seq: 1,
+      from: 'none',
+      to: 'adopted',
+      reason: null,
+      reasonText: null,
+      alternative: null,
+      actorId: null,
+      onBehalf: true,
+      exceptionId: null,
+    });
+  }
+  return capability.id;
 }
