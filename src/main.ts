@@ -10,6 +10,7 @@ import { DomainError } from './core/errors.ts';
 import { createLogger } from './core/log.ts';
 import { SecretSetupError } from './core/secret.ts';
 import { registerDemoCli } from './demo/cli.ts';
+import { registerFeedbackCli, registerInboxCli } from './feedback/cli.ts';
 import { registerIdentityCli } from './identity/cli.ts';
 import { firstAdminLink } from './identity/setup.ts';
 import { registerOrgCli } from './org/cli.ts';
@@ -100,6 +101,8 @@ export function buildProgram(io: Io): Command {
   registerOrgCli(program, io);
   registerIdentityCli(program, io);
   registerCapabilitiesCli(program, io);
+  registerFeedbackCli(program, io);
+  registerInboxCli(program, io);
   registerSignalsCli(program, io);
   return program;
 }
