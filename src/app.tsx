@@ -32,6 +32,7 @@ import { registerFiguresApi } from './signals/api-figures.ts';
 import { registerFiguresPages } from './signals/pages-figures.tsx';
 import { registerGithubWebhook } from './signals/hooks.ts';
 import { registerSurveysApi } from './surveys/api.ts';
+import { registerSurveysPages } from './surveys/pages.tsx';
 
 const isApi = (path: string) => path === '/api' || path.startsWith('/api/');
 
@@ -153,6 +154,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerCapabilitiesPages(web, deps);
   registerFiguresPages(web, deps);
   registerRoadmapPages(web, deps);
+  registerSurveysPages(web, deps);
   registerFeedbackPages(web, deps);
   registerGithubWebhook(web, deps);
   app.route('/', web);

@@ -6,10 +6,14 @@ import { renderPage } from '../core/ui/page.tsx';
 import { FeedbackHome } from '../feedback/pages-home.tsx';
 import { countPeople, listTeams } from '../org/store.ts';
 import { OnboardingHeadline, onboardingHeadline } from '../signals/pages-onboarding.tsx';
+import { SurveyBanner } from '../surveys/pages-shared.tsx';
+import { openSurveysFor } from '../surveys/service.ts';
 
 /** The home page. Later areas add what asks for each role's attention first. */
-export function registerHomePages(web: Hono<AppEnv>, { handle }: Deps): void {
+export function registerHomePages(web: Hono<AppEnv>, deps: Deps): void {
+  const { handle } = deps;
   web.get('/', policy('signed-in'), async (c) => {
+    const surveys = (await openSurveysFor(deps, c.get('actor')!)).filter((s) => !s.answered);
     const role = c.get('actor')?.role;
     const onboarding =
       role === 'platform' || role === 'admin' ? await onboardingHeadline(handle.db) : null;
@@ -24,6 +28,7 @@ export function registerHomePages(web: Hono<AppEnv>, { handle }: Deps): void {
           paved measures what developers feel and what the platform saves them, gives every team an
           exit door, and shows the reasoning behind every decision.
         </p>
+        <SurveyBanner surveys={surveys.map((s) => s.survey)} />
         <FeedbackHome db={handle.db} actor={c.get('actor')} />
         {onboarding ? <OnboardingHeadline {...onboarding} /> : null}
         <h2>Your organisation</h2>

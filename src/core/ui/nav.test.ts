@@ -10,6 +10,9 @@ it.each([
   ['/teams/payments', '/teams'],
   ['/figures', '/figures'],
   ['/figures/value/ci-runners', '/figures'],
+  ['/surveys/abc/results', '/surveys'],
+  ['/pulse/deploy-pipeline', '/surveys'],
+  ['/pulses', '/surveys'],
   ['/teamsters', undefined],
   ['/account', undefined],
 ])('marks %s as under %s', (path, expected) => {
