@@ -6,7 +6,7 @@ import { testDeps } from '../../test/app.ts';
 import type { TestDb } from '../../test/engines.ts';
 import { appendEvent, insertCapability } from '../capabilities/store.ts';
 import type { Actor } from '../core/policy.ts';
-import { createUser } from '../identity/store.ts';
+import { createUser, getUserByEmail } from '../identity/store.ts';
 import type { PersonRecord, TeamRecord } from '../org/model.ts';
 import { applyOrgSnapshot } from '../org/store.ts';
 import type { Ctx, SurveyDeps } from './service.ts';
@@ -94,12 +94,14 @@ export async function seedSurveyOrg(
       all.push(actor);
     }
   }
-  const platformUser = await createUser(db, {
-    email: 'platform@example.test',
-    name: 'Platform',
-    role: 'platform',
-    passwordHash: null,
-  });
+  const platformUser =
+    (await getUserByEmail(db, 'platform@example.test')) ??
+    (await createUser(db, {
+      email: 'platform@example.test',
+      name: 'Platform',
+      role: 'platform',
+      passwordHash: null,
+    }));
   const platformActor: Actor = {
     userId: platformUser.id,
     email: platformUser.email,
