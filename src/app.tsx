@@ -31,6 +31,7 @@ import { registerSignalsApi } from './signals/api.ts';
 import { registerFiguresApi } from './signals/api-figures.ts';
 import { registerFiguresPages } from './signals/pages-figures.tsx';
 import { registerGithubWebhook } from './signals/hooks.ts';
+import { registerSignalsPages } from './signals/pages.tsx';
 import { registerSurveysApi } from './surveys/api.ts';
 import { registerSurveysPages } from './surveys/pages.tsx';
 
@@ -113,8 +114,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerFeedbackApi(api, deps);
   registerNotificationsApi(api, deps);
   registerSignalsApi(api, deps);
-  registerSurveysApi(api, deps);
   registerFiguresApi(api, deps);
+  registerSurveysApi(api, deps);
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
@@ -157,6 +158,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerSurveysPages(web, deps);
   registerFeedbackPages(web, deps);
   registerGithubWebhook(web, deps);
+  registerSignalsPages(web, deps);
   app.route('/', web);
 
   app.notFound(async (c) => {

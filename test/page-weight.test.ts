@@ -22,6 +22,7 @@ const PAGES = [
   '/decision-rights',
   '/account',
   '/admin/users',
+  '/ingestion',
 ];
 
 describe('page weight', () => {

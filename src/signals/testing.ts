@@ -5,6 +5,8 @@ import { seedOrg } from '../../test/factories.ts';
 import { insertCapability } from '../capabilities/store.ts';
 import type { Db } from '../core/db/index.ts';
 import type { Source } from './model.ts';
+import { ingestEvents } from './service.ts';
+import { insertDelivery } from './store-github.ts';
 import { insertIngestToken, insertSource } from './store-sources.ts';
 
 export interface SignalsFixture {
@@ -107,4 +109,59 @@ export function sampleEvents(): Record<string, unknown>[] {
       count: 3,
     },
   ];
+}
+
+/**
+ * The browser suite's ingestion data (test/browser/seed.ts): the source
+ * `jenkins-prod` with a token, a batch with one rejected line, and a GitHub
+ * delivery waiting for its repository's team. Needs the team `platform` and
+ * the capability `deploy-pipeline`.
+ */
+export async function seedBrowserSignals(db: Db): Promise<void> {
+  const source = await insertSource(db, {
+    name: 'jenkins-prod',
+    kind: 'token',
+    description: 'Jenkins',
+  });
+  await insertIngestToken(db, source.id, null);
+  await ingestEvents(
+    db,
+    source.id,
+    [
+      {
+        type: 'usage',
+        id: 'u1',
+        team: 'platform',
+        capability: 'deploy-pipeline',
+        at: '2026-10-30T10:00:00Z',
+      },
+      {
+        type: 'usage',
+        id: 'u2',
+        team: 'nobody',
+        capability: 'deploy-pipeline',
+        at: '2026-10-30T10:00:00Z',
+      },
+    ],
+    { via: 'api', now: new Date('2026-11-01T00:00:00Z') },
+  );
+  await insertDelivery(db, {
+    deliveryId: '8f2c0d52-0b1e-4c2a-9a55-3f0b1c2d3e4f',
+    event: 'deployment_status',
+    action: 'created',
+    repository: 'acme/payments-web',
+    status: 'unmapped',
+    reason: 'no team for acme/payments-web; map the repository to recover it',
+    signal: {
+      type: 'deploy',
+      id: 'deployment_status:1',
+      service: 'payments-web',
+      environment: 'production',
+      started: null,
+      finished: '2026-10-31T10:00:00.000Z',
+      outcome: 'success',
+    },
+    receivedAt: '2026-10-31T10:00:01.000Z',
+    processedAt: null,
+  });
 }

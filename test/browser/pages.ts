@@ -122,4 +122,16 @@ export const pages: PageCase[] = [
   },
   { path: '/decisions', name: 'decision log' },
   { path: '/decision-rights', name: 'decision rights with the admin’s forms' },
+  { path: '/ingestion', name: 'event ingestion status' },
+  {
+    path: '/ingestion',
+    name: 'event ingestion after an incomplete repository form',
+    submit: {
+      form: 'form[action="/ingestion/repositories"]',
+      fields: { repository: 'nope' },
+      status: 400,
+    },
+  },
+  { path: '/ingestion/sources/jenkins-prod', name: 'event ingestion source tokens' },
+  { path: '/ingestion/sources/jenkins-prod/rotate', name: 'event ingestion rotate confirmation' },
 ];

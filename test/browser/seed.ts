@@ -23,6 +23,7 @@ import {
 } from '../../src/identity/store.ts';
 import type { OrgSnapshot, PersonRecord } from '../../src/org/model.ts';
 import { applyOrgSnapshot, getTeamBySlug } from '../../src/org/store.ts';
+import { seedBrowserSignals } from '../../src/signals/testing.ts';
 
 const team = (name: string, parent?: string, description?: string) => ({
   ref: `group:default/${name}`,
@@ -176,6 +177,7 @@ export async function seedBrowserOrg(db: Db): Promise<BrowserSeed> {
     });
     await recordAudit(trx, { actor: null, action: 'feedback.create', ip: '2001:db8::1' });
     const capabilityParams = await seedBrowserCapabilities(trx);
+    await seedBrowserSignals(trx);
     return {
       adminId: admin.id,
       leaderId: leader.id,
