@@ -14,6 +14,7 @@ import { registerFeedbackCli, registerInboxCli } from './feedback/cli.ts';
 import { registerIdentityCli } from './identity/cli.ts';
 import { firstAdminLink } from './identity/setup.ts';
 import { registerOrgCli } from './org/cli.ts';
+import { registerRoadmapCli } from './roadmap/cli.ts';
 import { createDeps, startServer } from './server.ts';
 import { registerSignalsCli } from './signals/cli.ts';
 
@@ -101,6 +102,7 @@ export function buildProgram(io: Io): Command {
   registerOrgCli(program, io);
   registerIdentityCli(program, io);
   registerCapabilitiesCli(program, io);
+  registerRoadmapCli(program, io);
   registerFeedbackCli(program, io);
   registerInboxCli(program, io);
   registerSignalsCli(program, io);

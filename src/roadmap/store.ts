@@ -66,6 +66,14 @@ function eventRow(row: Selectable<RoadmapEventsTable>): RoadmapEvent {
 
 // ---- Items ----
 
+/** A new item id that never starts with "-", so `paved roadmap show <id>` never reads it as an option. */
+function itemId(): string {
+  for (;;) {
+    const id = newId();
+    if (!id.startsWith('-')) return id;
+  }
+}
+
 export interface ItemInput {
   title: string;
   description: string;
@@ -84,7 +92,7 @@ export interface ItemInput {
 export async function insertItem(db: Db, input: ItemInput): Promise<RoadmapItem> {
   const at = input.at ?? nowIso();
   const row = {
-    id: newId(),
+    id: itemId(),
     title: input.title,
     description: input.description,
     horizon: input.horizon,
