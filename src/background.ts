@@ -2,6 +2,7 @@ import { expireExceptions } from './capabilities/service.ts';
 import type { Deps } from './core/http/env.ts';
 import { pruneRateLimits } from './core/ratelimit.ts';
 import { deliverDue, enableDeliveryKicks } from './notifications/delivery.ts';
+import { signalsHousekeeping } from './signals/service-github.ts';
 import { prunePulseThrottle, runSurveySchedule } from './surveys/service.ts';
 
 const MINUTE = 60_000;
@@ -39,6 +40,17 @@ export const backgroundJobs: BackgroundJob[] = [
     everyMs: HOUR,
     async run({ handle }) {
       await prunePulseThrottle(handle.db);
+    },
+  },
+  {
+    // GitHub deliveries whose repository found a team (a catalog import) go in;
+    // the ingest and delivery logs stay bounded.
+    name: 'signals housekeeping',
+    everyMs: HOUR,
+    async run({ handle, log }) {
+      const done = await signalsHousekeeping(handle.db);
+      if (done.recovered + done.batches + done.deliveries > 0)
+        log.info(done, 'signals housekeeping');
     },
   },
   {

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { signIn, testApp, testSecret } from '../../test/app.ts';
 import { describeEngines } from '../../test/engines.ts';
 import { countRows } from '../../test/factories.ts';
+import { applyOrgSnapshot } from '../org/store.ts';
 import { readDelivery, signatureMatches, signBody } from './github.ts';
 import { WEBHOOK_MAX_BYTES } from './model.ts';
 import type { Ctx } from './service.ts';
-import { mapRepository, setWebhookSecret } from './service-github.ts';
+import { mapRepository, setWebhookSecret, signalsHousekeeping } from './service-github.ts';
 import { seedSignals } from './testing.ts';
 
 // GitHub's documented test vector.
@@ -331,5 +332,44 @@ describeEngines('GitHub webhook', (handle) => {
       .where('key', '=', 'signals.github_webhook_secret')
       .executeTakeFirstOrThrow();
     expect(row.value).not.toContain('a second stored secret');
+  });
+
+  it('recovers waiting deliveries in housekeeping once a catalog import names the repository, and prunes old logs', async () => {
+    const f = await seedSignals(handle().db);
+    const { deliver } = setup();
+    await deliver(deployment('acme/ledger', 5), { delivery: 'w-5' });
+    expect(await signalsHousekeeping(handle().db)).toEqual({
+      recovered: 0,
+      batches: 0,
+      deliveries: 0,
+    });
+    await applyOrgSnapshot(
+      handle().db,
+      {
+        teams: [],
+        people: [],
+        services: [
+          {
+            ref: 'component:default/ledger',
+            name: 'ledger',
+            ownerRef: 'group:default/platform',
+            repository: 'acme/ledger',
+            annotations: { 'github.com/project-slug': 'acme/ledger' },
+          },
+        ],
+      },
+      { full: false, today: '2026-11-02' },
+    );
+    const later = new Date(Date.now() + 91 * 86_400_000);
+    expect(await signalsHousekeeping(handle().db, later)).toEqual({
+      recovered: 1,
+      batches: 0,
+      deliveries: 1,
+    });
+    const deploy = await handle()
+      .db.selectFrom('signal_deploys')
+      .select('team_id')
+      .executeTakeFirstOrThrow();
+    expect(deploy.team_id).toBe(f.team.platform);
   });
 });

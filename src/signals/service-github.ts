@@ -17,11 +17,14 @@ import {
   type DeliveryStatus,
   deleteRepositoryTeam,
   insertDelivery,
+  pruneDeliveries,
   saveRepositoryTeam,
   setDeliveryStatus,
   teamForRepository,
   unmappedDeliveries,
+  unmappedRepositories,
 } from './store-github.ts';
+import { pruneBatches } from './store-sources.ts';
 
 const SECRET_PURPOSE = 'github-webhook-secret';
 
@@ -190,6 +193,19 @@ export async function recoverUnmapped(db: Db, repository?: string): Promise<numb
   });
 }
 
+/**
+ * Background work: recovers the waiting deliveries of every repository that
+ * has found a team meanwhile (a Backstage import added its annotation).
+ * Reads only those repositories' deliveries; returns how many were recovered.
+ */
+export async function recoverMapped(db: Db): Promise<number> {
+  let recovered = 0;
+  for (const { repository } of await unmappedRepositories(db)) {
+    if (await teamForRepository(db, repository)) recovered += await recoverUnmapped(db, repository);
+  }
+  return recovered;
+}
+
 const REPOSITORY = /^[a-z0-9_.-]+\/[a-z0-9_.-]+$/;
 
 /** Maps a repository to a team and recovers its unmapped deliveries; returns how many. */
@@ -236,4 +252,24 @@ export async function unmapRepository(db: Db, ctx: Ctx, repository: string): Pro
       details: { repository: repository.toLowerCase() },
     });
   });
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Hourly housekeeping: recover deliveries whose repository found a team, and
+ * keep the ingest log and the delivery log bounded (90 days, at least the
+ * newest 1000 batches; waiting deliveries stay). Safe on several instances:
+ * recovered events are unique per source and id, deletes are idempotent.
+ */
+export async function signalsHousekeeping(
+  db: Db,
+  now: Date = new Date(),
+): Promise<{ recovered: number; batches: number; deliveries: number }> {
+  const before = new Date(now.getTime() - 90 * DAY).toISOString();
+  return {
+    recovered: await recoverMapped(db),
+    batches: await pruneBatches(db, before),
+    deliveries: await pruneDeliveries(db, before),
+  };
 }
