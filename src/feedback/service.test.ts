@@ -151,6 +151,12 @@ describeEngines('feedback service', (handle) => {
       'Now shipped.',
     ]);
     expect(await notificationsOf(db, people.barbara.actor.userId)).toEqual([]);
+    // Shipping lists the item in the changelog ("you said, we did"), telling nobody twice.
+    const entries = await db.selectFrom('changelog_entries').selectAll().execute();
+    expect(entries).toEqual([
+      expect.objectContaining({ title: item.title, body: 'Now shipped.', feedback_id: item.id }),
+    ]);
+    expect(await notificationsOf(db, people.ada.actor.userId)).toHaveLength(4);
     await expectRefused(
       db,
       () => changeStatus(db, people.barbara, item.id, { status: 'planned', note: 'Again' }),

@@ -16,6 +16,7 @@ import {
   notifyFeedbackSubscribers,
 } from '../notifications/outbox.ts';
 import { getTeamBySlug } from '../org/store.ts';
+import { recordChangelogEntry } from '../roadmap/changelog.ts';
 import {
   acknowledgedInTime,
   ageInDays,
@@ -482,6 +483,17 @@ export async function changeStatus(
       },
       { excludeUserId: ctx.actor.userId },
     );
+    if (input.status === 'shipped') {
+      // "You said, we did": the changelog lists it. Subscribers were told just above, so not again.
+      await recordChangelogEntry(trx, {
+        title: before.title,
+        body: note,
+        feedbackId: id,
+        capabilityId: before.capability?.id ?? null,
+        author: { userId: ctx.actor.userId, name: ctx.actor.name },
+        notify: false,
+      });
+    }
     await enqueueWebhookEvent(
       trx,
       'feedback.status_changed',
