@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CliError, EXIT, type Io, withDatabase, withJson } from '../core/cli.ts';
 import type { Db } from '../core/db/index.ts';
+import { loadSecret } from '../core/secret.ts';
 import { getSetting } from '../core/settings.ts';
 import { countPeople } from '../org/store.ts';
 import { runDemo } from './generator.ts';
@@ -88,6 +89,8 @@ export function registerDemoCli(program: Command, io: Io): void {
         seed,
         today,
         reset: Boolean(flags.reset),
+        // The open survey's invitations are keyed with the secret the server will use.
+        secret: loadSecret(config, handle),
         ...(progress && { progress }),
       });
       const seconds = ((performance.now() - started) / 1000).toFixed(1);

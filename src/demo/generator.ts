@@ -1,8 +1,10 @@
 // The demo runner: parts, each an area's share of the demo, written in one transaction.
 
+import { randomBytes } from 'node:crypto';
 import type { Capability } from '../capabilities/model.ts';
 import { deleteAllData, nowIso } from '../core/db/helpers.ts';
 import type { Db, DbHandle, Engine } from '../core/db/index.ts';
+import { ServerSecret } from '../core/secret.ts';
 import { setSetting } from '../core/settings.ts';
 import type { Person, Service, Team } from '../org/model.ts';
 import { accountsPart } from './accounts.ts';
@@ -10,6 +12,7 @@ import { capabilitiesPart } from './capabilities.ts';
 import { type DemoSize, demoMarker } from './model.ts';
 import { orgPart } from './org.ts';
 import { createRandom, type Random } from './random.ts';
+import { surveysPart } from './surveys.ts';
 
 export { EMAIL_DOMAIN, generateOrg, ORG_ROOT_REF, orgPart, PLATFORM_TEAM_REF } from './org.ts';
 
@@ -45,6 +48,8 @@ export interface DemoContext {
   produced: DemoProduced;
   /** Reports a step on stderr (large demos only). */
   progress: (message: string) => void;
+  /** The server secret, for the keyed hashes of open surveys and pulse throttles. */
+  secret: ServerSecret;
 }
 
 /**
@@ -58,7 +63,7 @@ export interface DemoPart {
 }
 
 /** Every part of the demo, in the order they run; an area appends its part here. */
-export const demoParts: DemoPart[] = [orgPart, accountsPart, capabilitiesPart];
+export const demoParts: DemoPart[] = [orgPart, accountsPart, capabilitiesPart, surveysPart];
 
 export interface DemoOptions {
   size: DemoSize;
@@ -68,6 +73,11 @@ export interface DemoOptions {
   /** Delete every row first (accounts and the audit log too), in the same transaction. */
   reset?: boolean;
   progress?: (message: string) => void;
+  /**
+   * The server secret the app will run with, so that the open survey's
+   * invitations match it; a throwaway one when not given.
+   */
+  secret?: ServerSecret;
 }
 
 export interface DemoSummary {
@@ -99,6 +109,7 @@ export async function runDemo(
       today: opts.today,
       produced: { org: { teams: [], people: [], services: [] } },
       progress: opts.progress ?? (() => {}),
+      secret: opts.secret ?? ServerSecret.fromString(randomBytes(32).toString('hex')),
     };
     for (const part of parts) {
       await part.run({ ...ctx, rng: createRandom(opts.seed, part.name) });
