@@ -20,6 +20,8 @@ const PAGES = [
   '/exceptions',
   '/decisions',
   '/decision-rights',
+  '/roadmap',
+  '/changelog',
   '/account',
   '/admin/users',
   '/ingestion',

@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import { type FieldError, Forbidden } from '../core/errors.ts';
+import { type FieldError, Forbidden, NotFound } from '../core/errors.ts';
 import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
 import { can } from '../core/policy.ts';
@@ -98,6 +98,26 @@ export function registerItemPages(web: Hono<AppEnv>, deps: Deps): void {
       return itemPage(c, deps, await detailOf(db, item), values, problems);
     }
     return c.redirect(`${itemPath(item.id)}?done=commented#comments`, 303);
+  });
+
+  // "Decide against" as a link: the confirmation page, for the item's decider.
+  web.get('/roadmap/:id/decline', policy('signed-in'), async (c) => {
+    const item = await itemOrThrow(db, c.req.param('id'));
+    if (!(await canDecide(db, c.get('actor'), item))) {
+      throw new Forbidden('Only the decider for this item’s category can decide against it.');
+    }
+    const detail = await detailOf(db, item);
+    if (item.status === 'proposed' && detail.window === 'closed') {
+      return declinePage(c, detail, 'decision', {}, []);
+    }
+    if (item.status === 'planned' || item.status === 'in-progress') {
+      return declinePage(c, detail, 'status', {}, []);
+    }
+    throw new NotFound(
+      item.status === 'proposed'
+        ? 'This proposal is still open for comment; decide once the window has closed.'
+        : 'This item can no longer be decided against.',
+    );
   });
 
   web.post('/roadmap/:id/decision', policy('signed-in'), async (c) => {
@@ -390,6 +410,9 @@ async function itemPage(
             />
             <button type="submit">Record the decision</button>
           </Form>
+          <p>
+            <a href={itemPath(item.id, '/decline')}>Decide against it</a> (asks you to confirm)
+          </p>
         </section>
       ) : null}
 

@@ -23,6 +23,7 @@ import {
 } from '../../src/identity/store.ts';
 import type { OrgSnapshot, PersonRecord } from '../../src/org/model.ts';
 import { applyOrgSnapshot, getTeamBySlug } from '../../src/org/store.ts';
+import { seedBrowserRoadmap } from '../../src/roadmap/browser-seed.ts';
 import { seedBrowserSignals } from '../../src/signals/testing.ts';
 
 const team = (name: string, parent?: string, description?: string) => ({
@@ -178,10 +179,15 @@ export async function seedBrowserOrg(db: Db): Promise<BrowserSeed> {
     await recordAudit(trx, { actor: null, action: 'feedback.create', ip: '2001:db8::1' });
     const capabilityParams = await seedBrowserCapabilities(trx);
     await seedBrowserSignals(trx);
+    const roadmapParams = await seedBrowserRoadmap(trx, {
+      adminId: admin.id,
+      leaderId: leader.id,
+      developerId: developer.id,
+    });
     return {
       adminId: admin.id,
       leaderId: leader.id,
-      params: { developerId: developer.id, resetToken, ...capabilityParams },
+      params: { developerId: developer.id, resetToken, ...capabilityParams, ...roadmapParams },
     };
   });
 }
