@@ -211,7 +211,8 @@ async function writeAggregates(
     if (!old || at < old.first_at)
       milestones.set(key, { person_id: personId, milestone: kind, first_at: at });
   };
-  const authors = new Set<string>();
+  // Authors with a merged PR in this batch, and their earliest merge in it.
+  const authors = new Map<string, string>();
 
   for (const { eventId, event: e } of events) {
     switch (e.type) {
@@ -260,7 +261,8 @@ async function writeAggregates(
         if (e.merged) teamDay(e.teamId, dayOf(e.merged)).merged_prs++;
         if (e.authorId) {
           milestone(e.authorId, 'first_pr', e.opened);
-          if (e.merged) authors.add(e.authorId);
+          const earliest = authors.get(e.authorId);
+          if (e.merged && (!earliest || e.merged < earliest)) authors.set(e.authorId, e.merged);
         }
         break;
       }
@@ -327,7 +329,7 @@ async function writeAggregates(
     await trx.insertInto('signal_pull_requests').values(part).execute();
   }
   // The tenth merged PR of each author with a merged PR in this batch (onboarding).
-  for (const part of chunk([...authors].sort(), 1000)) {
+  for (const part of chunk(await authorsToRank(trx, authors), 1000)) {
     const { rows } = await sql<{ author_id: string; merged_at: string }>`
       select author_id, merged_at from (
         select author_id, merged_at,
@@ -377,6 +379,31 @@ async function writeAggregates(
       )
       .execute();
   }
+}
+
+/**
+ * The authors whose tenth merged PR may have changed: those without one yet,
+ * and those with a merge in this batch before their recorded tenth (a PR
+ * merged later can never make the tenth earlier). Keeps bulk loads linear.
+ */
+async function authorsToRank(trx: Db, authors: Map<string, string>): Promise<string[]> {
+  const known = new Map<string, string>();
+  for (const part of chunk([...authors.keys()], 1000)) {
+    const rows = await trx
+      .selectFrom('signal_person_milestones')
+      .select(['person_id', 'first_at'])
+      .where('milestone', '=', 'tenth_pr')
+      .where('person_id', 'in', part)
+      .execute();
+    for (const r of rows) known.set(r.person_id, r.first_at);
+  }
+  return [...authors]
+    .filter(([id, earliest]) => {
+      const tenth = known.get(id);
+      return tenth === undefined || earliest < tenth;
+    })
+    .map(([id]) => id)
+    .sort();
 }
 
 async function upsertTeamDays(trx: Db, rows: TeamDay[]): Promise<void> {
