@@ -10,9 +10,12 @@ it.each([
   ['/teams/payments', '/teams'],
   ['/figures', '/figures'],
   ['/figures/value/ci-runners', '/figures'],
+  ['/ingestion/sources/jenkins-prod', '/figures'],
   ['/surveys/abc/results', '/surveys'],
   ['/pulse/deploy-pipeline', '/surveys'],
   ['/pulses', '/surveys'],
+  ['/roadmap/abc/ship', '/roadmap'],
+  ['/changelog/abc', '/roadmap'],
   ['/teamsters', undefined],
   ['/account', undefined],
 ])('marks %s as under %s', (path, expected) => {

@@ -14,7 +14,7 @@ export const primaryNav: { href: string; label: string; sections?: string[] }[] 
   { href: '/feedback', label: 'Feedback', sections: ['/inbox'] },
   { href: '/roadmap', label: 'Roadmap', sections: ['/changelog'] },
   { href: '/surveys', label: 'Surveys', sections: ['/pulse', '/pulses'] },
-  { href: '/figures', label: 'Figures' },
+  { href: '/figures', label: 'Figures', sections: ['/ingestion'] },
   { href: '/teams', label: 'Teams' },
 ];
 
