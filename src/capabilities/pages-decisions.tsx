@@ -83,7 +83,7 @@ export function registerDecisionPages(web: Hono<AppEnv>, deps: Deps): void {
             empty={
               filtered
                 ? 'No decision matches these filters.'
-                : 'No decision has been recorded yet. Mandates, exception decisions and stage changes show here.'
+                : 'No decision has been recorded yet. Mandates, exception decisions, stage changes and roadmap decisions show here.'
             }
             columns={[
               { label: 'When', cell: (d) => <DateText iso={d.at} /> },
@@ -97,6 +97,9 @@ export function registerDecisionPages(web: Hono<AppEnv>, deps: Deps): void {
                     return (
                       <a href={`/exceptions/${encodeURIComponent(d.subjectId)}`}>{d.summary}</a>
                     );
+                  }
+                  if (d.subjectType === 'roadmap-item' && d.subjectId) {
+                    return <a href={`/roadmap/${encodeURIComponent(d.subjectId)}`}>{d.summary}</a>;
                   }
                   return subject ? (
                     <a href={capabilityPath(subject.slug)}>{d.summary}</a>

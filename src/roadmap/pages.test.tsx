@@ -143,6 +143,12 @@ describeEngines('roadmap pages', (handle) => {
     expect(decisions.find((d) => d.subjectId === item.id)?.rationale).toBe(
       'The audit moved to next year.',
     );
+    // The decision log links the decision to its item.
+    expect((await get(handle(), '/decisions', people.ada)).html).toContain(
+      `href="/roadmap/${item.id}"`,
+    );
+    // A decided proposal offers no decide-against page any more.
+    expect((await get(handle(), `/roadmap/${item.id}/decline`, people.leader)).status).toBe(404);
   });
 
   it('adds an item through the form, with field messages and the input kept', async () => {
