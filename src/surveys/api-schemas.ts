@@ -108,7 +108,7 @@ export function presentSurvey(survey: Survey, slugs: Slugs) {
     period: survey.period,
     state: survey.state,
     audience: survey.audience,
-    teams: survey.teamIds.map((id) => slugs.get(id) ?? id),
+    teams: survey.teamIds.map((id) => slugs.get(id) ?? id).sort(),
     opensOn: survey.opensOn,
     closesOn: survey.closesOn,
     k: survey.k,
