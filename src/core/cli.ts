@@ -37,6 +37,11 @@ export interface Stdin {
   read: () => Promise<string>;
   /** Asks on stderr and reads one line without echoing it (terminals only). */
   readHidden: (question: string) => Promise<string>;
+  /**
+   * Asks on stderr and reads one typed line (terminals only); null when input
+   * ends (Ctrl+D). Plain line input: nothing on screen is redrawn.
+   */
+  readLine?: (question: string) => Promise<string | null>;
 }
 
 const processStdin: Stdin = {
@@ -65,6 +70,24 @@ const processStdin: Stdin = {
       rl.question('', (answer) => {
         finish();
         resolve(answer);
+      });
+    }),
+  readLine: (question) =>
+    new Promise((resolve, reject) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: false });
+      let answered = false;
+      process.stderr.write(question);
+      rl.once('line', (line) => {
+        answered = true;
+        rl.close();
+        resolve(line);
+      });
+      rl.once('SIGINT', () => {
+        rl.close();
+        reject(new CliError('Cancelled; nothing was sent.'));
+      });
+      rl.once('close', () => {
+        if (!answered) resolve(null);
       });
     }),
 };

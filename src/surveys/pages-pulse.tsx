@@ -28,11 +28,11 @@ import {
 } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import { QUESTIONS, TOUCHPOINTS, type Touchpoint } from './model.ts';
-import { shareText } from './pages-results.tsx';
 import { periodWords, pulsePath, readFormAll, ScaleField } from './pages-shared.tsx';
 import { HIDDEN_TEXT } from './results.ts';
 import { type PulseCut, pulseResults } from './results-pulses.ts';
 import { pulseStatus, silencePulses, submitPulse } from './service.ts';
+import { shareText } from './words.ts';
 
 /** The question, by where the link was printed. */
 function heading(touchpoint: Touchpoint | undefined, name: string): string {

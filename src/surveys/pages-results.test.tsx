@@ -3,9 +3,10 @@ import { describeEngines } from '../../test/engines.ts';
 import { get } from '../capabilities/pages-testing.ts';
 import { hoursLost, npsChange, npsFromCounts, topBox } from '../core/stats.ts';
 import type { Survey } from './model.ts';
-import { changeText, npsText, ResultsView, rateText, signed } from './pages-results.tsx';
+import { ResultsView } from './pages-results.tsx';
 import { closedSurvey, openedSurvey, seedSurveyPages } from './pages-testing.ts';
 import { type CutResults, HIDDEN_TEXT, type SurveyResults, surveyResults } from './results.ts';
+import { changeText, npsText, rateText, signed } from './words.ts';
 
 /** The `<tr>` of the table row whose first cell names `label`. */
 function rowOf(html: string, label: string): string {
@@ -213,7 +214,7 @@ it('says a hidden group is hidden in shared/UX.md’s words, without its count, 
   // The headline: NPS, its change with the test in words, response rate, load, hours.
   expect(html).toContain('<span class="figure-value">NPS 33</span>');
   expect(html).toContain('up 53 since Q3 2026 — a significant change');
-  expect(html).toContain(rateText({ value: 75, numerator: 30, denominator: 40 }));
+  expect(html).toContain(rateText(75, 30, 40));
   expect(html).toContain('<dt>High mental effort (lower is better)</dt>');
   expect(html).toContain('about 0.5 full-time people (FTE) in total, from 6 answers');
   // Effort was hidden for the capability: its cell says so.
@@ -250,10 +251,8 @@ it('lists the comments of the group asked for, 20 at a time', async () => {
 it('words a change with its test', () => {
   const before = npsFromCounts(5, 5, 10);
   const change = (after: ReturnType<typeof npsFromCounts>) => ({
-    previousSurveyId: 'x',
     previousPeriod: '2026-Q3',
-    previous: before,
-    change: npsChange(after, before),
+    ...npsChange(after, before),
   });
   expect(changeText(change(npsFromCounts(12, 5, 3)))).toBe(
     'up 70 since Q3 2026 — a significant change',

@@ -3,15 +3,15 @@
 // words them. Hidden figures say so in shared/UX.md's words.
 
 import * as Plot from '@observablehq/plot';
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
-import type { HoursLost, Nps, Rate } from '../core/stats.ts';
+import type { Rate } from '../core/stats.ts';
 import { Chart } from '../core/ui/chart.tsx';
 import { DataTable, ErrorSummary, Notice, SelectField } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
-import { periodWords, surveyPath } from './pages-shared.tsx';
+import { surveyPath } from './pages-shared.tsx';
 import {
   type CutResults,
   DIMENSIONS,
@@ -20,61 +20,38 @@ import {
   HIDDEN_TEXT,
   type SurveyResults,
   surveyResults,
-  type TopBox,
 } from './results.ts';
 import { visibleSurvey } from './service.ts';
-
-const BY_WORDS: Record<Dimension, string> = {
-  team: 'team',
-  tenure: 'time at the company',
-  level: 'level',
-};
+import {
+  BY_WORDS,
+  changeText,
+  count,
+  hours,
+  hoursText,
+  npsText,
+  periodWords,
+  rateText,
+  shareText,
+  signed,
+} from './words.ts';
 
 /** How many comments show before "Show all". */
 const COMMENTS_SHOWN = 20;
 
 const round = (v: number) => Math.round(v);
-/** A signed whole number with a real minus sign: "−12", "31". */
-export const signed = (v: number) => (round(v) < 0 ? `−${Math.abs(round(v))}` : String(round(v)));
-const answers = (n: number) => `${n} ${n === 1 ? 'answer' : 'answers'}`;
+const answers = (n: number) => count(n);
 
-/** "31 (95% interval 18 to 44, 212 answers)" — shared/UX.md. */
-export function npsText(n: Nps): string {
-  if (n.score === null || !n.interval) return 'No answers';
-  return `${signed(n.score)} (95% interval ${signed(n.interval.low)} to ${signed(n.interval.high)}, ${answers(n.n)})`;
+/** The change with its test, from the results' change. */
+function changeWords(change: NonNullable<SurveyResults['change']>): string {
+  return changeText({
+    previousPeriod: change.previousPeriod,
+    delta: change.change.delta,
+    significant: change.change.significant,
+  });
 }
 
-/** "62% (95% interval 48% to 74%, 40 answers)". */
-export function shareText(p: TopBox, unit: 'answer' | 'rating' = 'answer'): string {
-  if (p.value === null || !p.interval) return unit === 'answer' ? 'No answers' : 'No ratings';
-  const n = `${p.n} ${unit}${p.n === 1 ? '' : 's'}`;
-  return `${round(p.value)}% (95% interval ${round(p.interval.low)}% to ${round(p.interval.high)}%, ${n})`;
-}
-
-export function rateText(r: Rate | null): string {
-  if (!r || r.value === null) return 'Not shown';
-  return `${round(r.value)}% (${r.numerator} of ${r.denominator} people asked)`;
-}
-
-const hours = (v: number | null) => (v === null ? '–' : `${v.toFixed(1)} hours`);
-
-export function hoursText(h: HoursLost): string {
-  return `median ${hours(h.median)} a week, 10% trimmed mean ${hours(h.trimmedMean)}, about ${h.fte.toFixed(1)} full-time people (FTE) in total, from ${answers(h.n)}`;
-}
-
-/** "up 9 since Q3 2026 — not a significant change". */
-export function changeText(change: NonNullable<SurveyResults['change']>): string {
-  const { delta, significant } = change.change;
-  const since = periodWords(change.previousPeriod);
-  if (delta === null) return `No comparison with ${since}`;
-  const d = round(delta);
-  const move =
-    d > 0
-      ? `up ${d} since ${since}`
-      : d < 0
-        ? `down ${-d} since ${since}`
-        : `no change since ${since}`;
-  return `${move} — ${significant ? 'a significant change' : 'not a significant change'}`;
+function rateWords(r: Rate | null): string {
+  return r ? rateText(r.value, r.numerator, r.denominator) : 'Not shown';
 }
 
 /** One figure in a table cell: its words, "No answers", or "Not shown". */
@@ -210,7 +187,7 @@ function Headline({ results, root }: { results: SurveyResults; root: CutResults 
                 <span class="figure-note">{npsText(root.nps)}</span>
                 <span class="figure-note">
                   {results.change
-                    ? changeText(results.change)
+                    ? changeWords(results.change)
                     : 'No earlier period to compare with.'}
                 </span>
               </>
@@ -364,7 +341,7 @@ function GroupsTable({ cuts, dimension }: { cuts: CutResults[]; dimension: strin
           {
             label: 'Response rate',
             numeric: true,
-            cell: (cut) => (hidden(cut) || cut.kind === 'rest' ? '' : rateText(cut.responseRate)),
+            cell: (cut) => (hidden(cut) || cut.kind === 'rest' ? '' : rateWords(cut.responseRate)),
           },
         ]}
       />

@@ -240,13 +240,7 @@ export function AnonymityNote({ survey }: { survey: Survey }) {
   );
 }
 
-/** A period key in words: `2026-Q4` → `Q4 2026`, `2026-11` → `Nov 2026`. */
-export function periodWords(key: string): string {
-  const q = /^(\d{4})-Q([1-4])$/.exec(key);
-  if (q) return `Q${q[2]} ${q[1]}`;
-  if (/^\d{4}-\d{2}$/.test(key)) return formatDate(`${key}-01`).replace(/^1 /, '');
-  return key;
-}
+export { periodWords } from './words.ts';
 
 /**
  * The home page's banner for open surveys the person has not answered:
