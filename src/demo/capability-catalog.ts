@@ -35,6 +35,12 @@ export interface CapabilitySpec {
   productOnly?: boolean;
   /** What replaces it (deprecated and retired capabilities). */
   replacement?: string;
+  /**
+   * Reaches GA this many days before today, whatever the random timeline says
+   * (the signals demo's onboarding story: new starters' time to first deploy
+   * falls once it ships).
+   */
+  gaDaysAgo?: number;
 }
 
 /** The twelve capabilities of the small demo; the large one starts with these too. */
@@ -143,7 +149,8 @@ export const NAMED_CAPABILITIES: readonly CapabilitySpec[] = [
   {
     slug: 'developer-portal',
     name: 'Developer portal',
-    summary: 'One catalog of services, owners, docs and scorecards, with the paved CLI behind it.',
+    summary:
+      'One catalog of services, owners, docs and scorecards, with the paved CLI behind it; new starters get a first-week path from laptop to first deploy.',
     stage: 'ga',
     obligation: 'optional',
     owners: ['developer-experience'],
@@ -151,6 +158,7 @@ export const NAMED_CAPABILITIES: readonly CapabilitySpec[] = [
     reasons: ['hard-to-use', 'other'],
     popularity: 0.8,
     churn: 0.08,
+    gaDaysAgo: 60,
   },
   {
     slug: 'ci-runners',

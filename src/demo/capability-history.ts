@@ -53,6 +53,9 @@ function timeline(spec: CapabilitySpec, rng: Random): Timeline {
     t.launch = spec.obligation === 'mandatory' ? rng.int(-400, -100) : rng.int(-360, 420);
     t.ga = Math.min(t.launch + rng.int(60, 150), H - 20);
     if (spec.obligation === 'mandatory') t.mandate = Math.max(t.ga, 0) + rng.int(20, 110);
+    // After the draws, so every other capability's history stays the same. A beta
+    // launch is at most day 420, so GA still comes after it.
+    if (spec.gaDaysAgo !== undefined) t.ga = Math.max(H - spec.gaDaysAgo, t.launch + 1);
   } else {
     t.launch = rng.int(-700, -400);
     t.ga = t.launch + 90;

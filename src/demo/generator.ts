@@ -12,6 +12,7 @@ import { capabilitiesPart } from './capabilities.ts';
 import { type DemoSize, demoMarker } from './model.ts';
 import { orgPart } from './org.ts';
 import { createRandom, type Random } from './random.ts';
+import { signalsPart } from './signals.ts';
 import { surveysPart } from './surveys.ts';
 
 export { EMAIL_DOMAIN, generateOrg, ORG_ROOT_REF, orgPart, PLATFORM_TEAM_REF } from './org.ts';
@@ -63,7 +64,7 @@ export interface DemoPart {
 }
 
 /** Every part of the demo, in the order they run; an area appends its part here. */
-export const demoParts: DemoPart[] = [orgPart, accountsPart, capabilitiesPart, surveysPart];
+export const demoParts: DemoPart[] = [orgPart, accountsPart, capabilitiesPart, signalsPart, surveysPart];
 
 export interface DemoOptions {
   size: DemoSize;

@@ -184,6 +184,8 @@ export const ValueSchema = z
         label: z.string(),
         measure: z.string(),
         unit: z.enum(['minutes', 'hours']),
+        per: z.enum(['deploy']),
+        weekly: z.string().openapi({ description: 'What the weekly hours are hours of' }),
         chosenAt: z.string(),
         chosenBy: z.string().nullable(),
       })
@@ -210,6 +212,10 @@ export const ValueSchema = z
           .nullable(),
         adoptingTeams: z.number().int(),
         comparisonTeams: z.number().int(),
+        baseline: z
+          .number()
+          .nullable()
+          .openapi({ description: 'Adopting teams’ mean outcome before adoption, in its unit' }),
         tooFewBefore: z.number().int(),
         tooRecent: z.number().int(),
       })

@@ -41,6 +41,8 @@ describe('estimateEffect: one cohort, hand-worked', () => {
     expect(r.comparisonTeams).toBe(2);
     expect(r.tooFewBefore).toBe(1); // E
     expect(r.tooRecent).toBe(1); // D adopted in p5 with p3, p4 before and nothing after yet
+    // Where the adopting teams started: A 11, B 20.
+    expect(r.baseline).toBe(15.5);
     expect(r.cohorts).toEqual([{ period: 3, teams: 2, comparisonTeams: 2, effect: -5 }]);
   });
 
@@ -61,6 +63,8 @@ describe('estimateEffect: one cohort, hand-worked', () => {
     expect(r.causal).toBe(false);
     expect(r.effect).toBeCloseTo(-3.25, 12);
     expect(r.adoptingTeams).toBe(2);
+    // Two adopting teams are too few to resample: no interval rather than their range.
+    expect(estimateEffect(oneCohort, { ...base, minTeams: 5, replicates: 99 }).interval).toBeNull();
     // Adopting teams only: −0.5, 0.5, 0, −3, −3.5.
     expect(r.eventStudy.map((p) => p.effect)).toEqual([-0.5, 0.5, 0, -3, -3.5]);
   });

@@ -44,6 +44,12 @@ export interface DidOptions {
   level?: number;
 }
 
+/**
+ * Teams the bootstrap needs to draw from: with two, every replicate is one of
+ * three means and the "interval" only spans the two teams.
+ */
+export const MIN_INTERVAL_TEAMS = 3;
+
 export const DID_DEFAULTS = {
   window: 6,
   minPre: 2,
@@ -76,6 +82,11 @@ export interface DidEstimate {
   interval: Interval | null;
   adoptingTeams: number;
   comparisonTeams: number;
+  /**
+   * The adopting teams' mean outcome before adoption (each team's own
+   * periods before), so the effect reads as a share of where they started.
+   */
+  baseline: number | null;
   /** Adopted, but with fewer than `minPre` periods of data before. */
   tooFewBefore: number;
   /** Adopted, but no period after adoption has data yet. */
@@ -99,6 +110,8 @@ export function monthKey(index: number): string {
 
 interface Member {
   unit: number;
+  /** The unit's own mean over the periods before adoption (adopting teams only). */
+  base: number;
   /** Outcome minus base, by offset + window (NaN: no data or not eligible at that offset). */
   diff: Float64Array;
 }
@@ -150,7 +163,7 @@ function prepare(units: readonly UnitSeries[], opts: DidOptions) {
       return;
     }
     const cohort = cohorts.get(g) ?? { period: g, treated: [], comparison: [] };
-    cohort.treated.push({ unit: i, diff });
+    cohort.treated.push({ unit: i, base, diff });
     cohorts.set(g, cohort);
   });
   for (const cohort of cohorts.values()) {
@@ -169,7 +182,7 @@ function prepare(units: readonly UnitSeries[], opts: DidOptions) {
         diff[e + K] = v - base;
         any = true;
       }
-      if (any) cohort.comparison.push({ unit: j, diff });
+      if (any) cohort.comparison.push({ unit: j, base, diff });
     });
   }
   return {
@@ -277,7 +290,7 @@ export function estimateEffect(units: readonly UnitSeries[], opts: DidOptions): 
   // comparison and, later, adopting); the rest keep weight 0.
   const pool = [...(causal ? new Set([...adopting, ...comparing]) : allAdopting)];
   const interval =
-    effect === null || opts.replicates === 0
+    effect === null || opts.replicates === 0 || pool.length < MIN_INTERVAL_TEAMS
       ? null
       : bootstrapInterval(
           pool.length,
@@ -290,6 +303,9 @@ export function estimateEffect(units: readonly UnitSeries[], opts: DidOptions): 
           },
           { replicates: opts.replicates, seed: opts.seed, level: opts.level },
         );
+
+  const bases = (causal ? usable : cohorts).flatMap((c) => c.treated.map((m) => m.base));
+  const baseline = bases.length === 0 ? null : mean(bases);
 
   const eventStudy: EventStudyPoint[] = [];
   const study = causal ? usable : cohorts;
@@ -315,6 +331,7 @@ export function estimateEffect(units: readonly UnitSeries[], opts: DidOptions): 
     interval,
     adoptingTeams: causal ? adopting.size : allAdopting.size,
     comparisonTeams: comparing.size,
+    baseline,
     tooFewBefore,
     tooRecent,
     cohorts: cohorts.map((c) => ({

@@ -86,15 +86,17 @@ describeEngines('value figures', (db) => {
       tooRecent: 1,
     });
     expect(f.estimate!.effect).toBeCloseTo(-3.25, 9);
-    expect(f.estimate!.interval!.low).toBeCloseTo(-4, 9);
-    expect(f.estimate!.interval!.high).toBeCloseTo(-2.5, 9);
+    // A started at 11 minutes, B at 20.
+    expect(f.estimate!.baseline).toBeCloseTo(15.5, 9);
+    // Two adopting teams are too few to resample: no interval rather than a false one.
+    expect(f.estimate!.interval).toBeNull();
     expect(f.cohorts).toEqual([{ month: '2026-03', teams: 2, comparisonTeams: 2, effect: -3.25 }]);
     // Teams adopted now: A, B, D (E left). Their deploys in the 90 days before 15 Jun:
     // 15 Apr, 15 May and 2 Jun each = 9, over 90/7 weeks = 0.7 a week.
     expect(f.perWeek!.teams).toBe(3);
     expect(f.perWeek!.deploysPerWeek).toBeCloseTo(0.7, 9);
     expect(f.perWeek!.hours).toBeCloseTo((-3.25 / 60) * 0.7, 9);
-    expect(f.perWeek!.low).toBeCloseTo((-4 / 60) * 0.7, 9);
+    expect(f.perWeek!.low).toBeNull();
     // The event study of the adopting teams: the adoption month (0) has A's 11 − 11 = 0 only.
     expect(f.eventStudy.find((p) => p.offset === 0)).toEqual({ offset: 0, effect: 0, teams: 1 });
   });

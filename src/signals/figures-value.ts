@@ -51,6 +51,8 @@ export interface ValueFigures {
     interval: Interval | null;
     adoptingTeams: number;
     comparisonTeams: number;
+    /** The adopting teams' mean outcome before adoption, in the outcome's unit. */
+    baseline: number | null;
     tooFewBefore: number;
     tooRecent: number;
   } | null;
@@ -203,6 +205,7 @@ export async function valueFigures(
       interval: estimate.interval,
       adoptingTeams: estimate.adoptingTeams,
       comparisonTeams: estimate.comparisonTeams,
+      baseline: estimate.baseline,
       tooFewBefore: estimate.tooFewBefore,
       tooRecent: estimate.tooRecent,
     },

@@ -44,13 +44,19 @@ function change(value: number | null, unit: string): string {
   return `${sign}${Math.abs(value).toFixed(1)} ${unit}`;
 }
 
+/** An effect as a signed share of where teams started: `−23%`. */
+function relative(effect: number, baseline: number): string {
+  const pct = Math.round((100 * effect) / baseline);
+  return `${pct > 0 ? '+' : pct < 0 ? '−' : ''}${Math.abs(pct)}%`;
+}
+
 /** "Saves about 3.1 hours a week", or null while there is no estimate. */
 function weeklyAmount(f: ValueFigures): string | null {
   if (!f.outcome || !f.estimate || f.estimate.effect === null || !f.perWeek) return null;
   const hours = f.perWeek.hours ?? 0;
   const abs = Math.abs(hours);
   const amount = abs < 10 ? abs.toFixed(1) : String(Math.round(abs));
-  return `${hours <= 0 ? 'Saves' : 'Costs'} about ${amount} hours a week`;
+  return `${hours <= 0 ? 'Saves' : 'Costs'} about ${amount} hours ${f.outcome.weekly} a week`;
 }
 
 /** The one-sentence answer with its interval, for this page, the capability page and the list. */
@@ -169,6 +175,9 @@ function ValueBody({ f }: { f: ValueFigures }) {
           <dd>
             <span class="figure-value">{change(e.effect, o.unit)}</span>
             <span class="figure-note">
+              {e.baseline
+                ? `${relative(e.effect!, e.baseline)} of the ${num(e.baseline)} ${o.unit} before. `
+                : ''}
               {e.interval
                 ? `${LEVEL}: ${change(e.interval.low, o.unit)} to ${change(e.interval.high, o.unit)}, by resampling teams.`
                 : 'Too few teams for an interval.'}

@@ -16,6 +16,8 @@ export interface OutcomeInfo {
   unit: 'minutes' | 'hours';
   /** What the weekly conversion multiplies by. */
   per: 'deploy';
+  /** What the weekly hours are hours of. */
+  weekly: string;
 }
 
 export const OUTCOME_INFO: Record<ValueOutcome, OutcomeInfo> = {
@@ -24,12 +26,14 @@ export const OUTCOME_INFO: Record<ValueOutcome, OutcomeInfo> = {
     measure: 'mean minutes a successful production deploy takes, per team and month',
     unit: 'minutes',
     per: 'deploy',
+    weekly: 'of deploy time',
   },
   'lead-time': {
     label: 'Lead time for changes',
     measure: 'mean hours from commit to production deploy of a change, per team and month',
     unit: 'hours',
     per: 'deploy',
+    weekly: 'of changes waiting to reach production',
   },
 };
 
