@@ -9,6 +9,7 @@ import { setSetting } from '../core/settings.ts';
 import type { Person, Service, Team } from '../org/model.ts';
 import { accountsPart } from './accounts.ts';
 import { capabilitiesPart } from './capabilities.ts';
+import { feedbackPart } from './feedback.ts';
 import { type DemoSize, demoMarker } from './model.ts';
 import { orgPart } from './org.ts';
 import { createRandom, type Random } from './random.ts';
@@ -64,7 +65,14 @@ export interface DemoPart {
 }
 
 /** Every part of the demo, in the order they run; an area appends its part here. */
-export const demoParts: DemoPart[] = [orgPart, accountsPart, capabilitiesPart, signalsPart, surveysPart];
+export const demoParts: DemoPart[] = [
+  orgPart,
+  accountsPart,
+  capabilitiesPart,
+  signalsPart,
+  surveysPart,
+  feedbackPart,
+];
 
 export interface DemoOptions {
   size: DemoSize;
