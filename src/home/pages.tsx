@@ -5,6 +5,7 @@ import { EmptyState } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import { FeedbackHome } from '../feedback/pages-home.tsx';
 import { countPeople, listTeams } from '../org/store.ts';
+import { RoadmapHome } from '../roadmap/pages-home.tsx';
 import { OnboardingHeadline, onboardingHeadline } from '../signals/pages-onboarding.tsx';
 import { SurveyBanner } from '../surveys/pages-shared.tsx';
 import { openSurveysFor } from '../surveys/service.ts';
@@ -30,6 +31,7 @@ export function registerHomePages(web: Hono<AppEnv>, deps: Deps): void {
         </p>
         <SurveyBanner surveys={surveys.map((s) => s.survey)} />
         <FeedbackHome db={handle.db} actor={c.get('actor')} />
+        <RoadmapHome db={handle.db} actor={c.get('actor')} />
         {onboarding ? <OnboardingHeadline {...onboarding} /> : null}
         <h2>Your organisation</h2>
         {people === 0 ? (

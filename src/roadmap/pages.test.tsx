@@ -22,7 +22,11 @@ describeEngines('roadmap pages', (handle) => {
       driver: 'business-priority',
       rationale: 'Finance needs cost per team by Q2.',
     });
-    await propose(db, people.barbara.ctx, { title: 'Retire Jenkins', driver: 'platform-health' });
+    await createItem(db, people.barbara.ctx, {
+      ...itemInput({ title: 'Retire Jenkins', driver: 'platform-health' }),
+      status: 'proposed',
+      commentDays: 3,
+    });
     const page = await get(handle(), '/roadmap', people.ada);
     expect(page.status).toBe(200);
     expect(page.html).toContain('<h1>Roadmap</h1>');
@@ -245,5 +249,43 @@ describeEngines('roadmap pages', (handle) => {
     // The feed addresses carry Ada's key.
     expect(changelog.html).toMatch(/\/feeds\/changelog\.atom\?key=[A-Za-z0-9_-]+\.[0-9a-f]{64}/);
     expect((await get(handle(), `/roadmap/${item.id}/ship`, people.barbara)).status).toBe(404);
+  });
+
+  it('puts proposals waiting for a decision, the now column and the latest changes on the home page', async () => {
+    const people = await seedPages(handle());
+    const { db } = handle();
+    const security = await propose(db, people.barbara.ctx, {
+      title: 'Signed commits',
+      category: 'security',
+      driver: 'mandate',
+    });
+    await closeWindow(handle(), security.id);
+    await createItem(db, people.barbara.ctx, {
+      ...itemInput({ title: 'Retire Jenkins', driver: 'platform-health' }),
+      status: 'proposed',
+      commentDays: 3,
+    });
+    const now = await createItem(db, people.barbara.ctx, {
+      ...itemInput({ title: 'Merge queue', horizon: 'now' }),
+      status: 'in-progress',
+    });
+    const { shipItem } = await import('./service-status.ts');
+    const later = await createItem(db, people.barbara.ctx, {
+      ...itemInput({ title: 'Old' }),
+      status: 'planned',
+    });
+    await shipItem(db, people.barbara.ctx, later.id, { title: 'Faster CI', body: 'Done.' });
+    const leader = (await get(handle(), '/', people.leader)).html;
+    expect(leader).toContain('1 proposal waits for your');
+    expect(leader).toContain(`href="/roadmap/${security.id}">Signed commits</a>`);
+    const developer = (await get(handle(), '/', people.ada)).html;
+    expect(developer).not.toContain('waits for your');
+    expect(developer).toContain('1 proposal is open for');
+    expect(developer).toContain(`href="/roadmap/${now.id}">Merge queue</a>`);
+    expect(developer).toContain('Faster CI</a>');
+    // The platform team sees what closes for comment this week.
+    expect((await get(handle(), '/', people.barbara)).html).toContain(
+      'Closing for comment this week',
+    );
   });
 });
