@@ -22,7 +22,13 @@ import { seedSurveyOrg } from './testing.ts';
 
 const ORG = [
   { slug: 'engineering', people: 2, levels: ['Senior'] },
-  { slug: 'payments', parent: 'engineering', people: 8, levels: ['Junior', 'Senior', 'Staff'], starts: ['2025-06-01', '2020-01-01'] },
+  {
+    slug: 'payments',
+    parent: 'engineering',
+    people: 8,
+    levels: ['Junior', 'Senior', 'Staff'],
+    starts: ['2025-06-01', '2020-01-01'],
+  },
   { slug: 'checkout', parent: 'payments', people: 3, levels: ['Senior'] },
   { slug: 'platform', parent: 'engineering', people: 6, starts: ['2026-01-01'] },
 ];
@@ -97,15 +103,13 @@ describeEngines('surveys service', (handle) => {
       audience: 'teams',
       teamIds: [org.teams.engineering!],
     });
-    await expect(submitResponse(org.deps, org.people.sales![0]!, survey.id, { nps: 9 })).rejects.toThrow(
-      Forbidden,
-    );
+    await expect(
+      submitResponse(org.deps, org.people.sales![0]!, survey.id, { nps: 9 }),
+    ).rejects.toThrow(Forbidden);
     const error = await submitResponse(org.deps, org.people.platform![0]!, survey.id, {}).catch(
       (e: unknown) => e,
     );
-    expect((error as InvalidInput).errors).toEqual([
-      expect.objectContaining({ path: 'answers' }),
-    ]);
+    expect((error as InvalidInput).errors).toEqual([expect.objectContaining({ path: 'answers' })]);
     expect(await countRows(handle().db, 'survey_participation')).toBe(0);
   });
 
@@ -124,9 +128,9 @@ describeEngines('surveys service', (handle) => {
     expect(cells.reduce((s, c) => s + c.n, 0)).toBe(14);
     for (const cell of cells) expect(cell.n, cellKey(cell)).toBeGreaterThanOrEqual(5);
     await expect(openSurvey(org.deps, org.platform, survey.id)).rejects.toThrow(/never reopens/);
-    await expect(
-      submitResponse(org.deps, org.all[15]!, survey.id, { nps: 9 }),
-    ).rejects.toThrow(Conflict);
+    await expect(submitResponse(org.deps, org.all[15]!, survey.id, { nps: 9 })).rejects.toThrow(
+      Conflict,
+    );
     const progress = await surveyProgress(org.deps, org.platform, survey.id);
     expect(progress.invited).toBe(19);
   });
