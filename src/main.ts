@@ -17,6 +17,7 @@ import { registerOrgCli } from './org/cli.ts';
 import { registerRoadmapCli } from './roadmap/cli.ts';
 import { createDeps, startServer } from './server.ts';
 import { registerSignalsCli } from './signals/cli.ts';
+import { registerFiguresCli } from './signals/cli-figures.ts';
 import { registerSurveysCli } from './surveys/cli.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -107,6 +108,7 @@ export function buildProgram(io: Io): Command {
   registerFeedbackCli(program, io);
   registerInboxCli(program, io);
   registerSignalsCli(program, io);
+  registerFiguresCli(program, io);
   registerSurveysCli(program, io);
   return program;
 }

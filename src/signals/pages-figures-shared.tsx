@@ -2,12 +2,20 @@
 // forms offer.
 
 import { addMonths, type Period, previousPeriod, quarterOf } from '../core/period.ts';
+import type { UnplannedCause } from './model.ts';
 
 export const FIGURES_PATH = '/figures';
 export const ONBOARDING_PATH = '/figures/onboarding';
 export const DELIVERY_PATH = '/figures/delivery';
 export const UNPLANNED_PATH = '/figures/unplanned-work';
 export const valuePath = (slug: string) => `/figures/value/${encodeURIComponent(slug)}`;
+
+export const CAUSE_WORDS: Record<UnplannedCause, string> = {
+  'breaking-change': 'Breaking change',
+  outage: 'Outage',
+  'forced-migration': 'Forced migration',
+  other: 'Other',
+};
 
 /** The words every figure uses where a small group is not shown (shared/UX.md). */
 export const HIDDEN_HIRES =

@@ -12,15 +12,15 @@ import { DataTable, EmptyState, ErrorSummary, SelectField } from '../core/ui/com
 import { renderPage } from '../core/ui/page.tsx';
 import { quarterParam } from './api-figures.ts';
 import { type UnplannedWorkFigures, unplannedWorkFigures } from './figures-unplanned.ts';
-import { UNPLANNED_CAUSES, type UnplannedCause } from './model.ts';
-import { num, plural, quarterChoices, UNPLANNED_PATH, valuePath } from './pages-figures-shared.tsx';
-
-export const CAUSE_WORDS: Record<UnplannedCause, string> = {
-  'breaking-change': 'Breaking change',
-  outage: 'Outage',
-  'forced-migration': 'Forced migration',
-  other: 'Other',
-};
+import { UNPLANNED_CAUSES } from './model.ts';
+import {
+  CAUSE_WORDS,
+  num,
+  plural,
+  quarterChoices,
+  UNPLANNED_PATH,
+  valuePath,
+} from './pages-figures-shared.tsx';
 
 function TrendChart({ figures }: { figures: UnplannedWorkFigures }) {
   const rows = figures.trend;
