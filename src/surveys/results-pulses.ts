@@ -40,6 +40,27 @@ function figure<T>(verdict: CutVerdict | undefined, value: () => T): Figure<T> {
   return { status: verdict === 'empty' || verdict === undefined ? 'empty' : 'hidden' };
 }
 
+/**
+ * The whole period: a single month is that month; several are shown only when
+ * the months not shown add up to none or to at least the threshold, so the
+ * period minus the months shown (in this or any other answer, or earlier while
+ * the period was under way) never is a smaller group.
+ */
+function periodVerdict(
+  root: CutNode,
+  months: ReadonlyMap<string, CutVerdict>,
+  threshold: number,
+): CutVerdict {
+  const kids = root.children ?? [];
+  if (root.n === 0) return 'empty';
+  if (kids.length === 1) return months.get(kids[0]!.key) ?? 'hidden';
+  if (root.n < threshold) return 'hidden';
+  const unseen = kids
+    .filter((m) => m.n > 0 && months.get(m.key) !== 'shown')
+    .reduce((sum, m) => sum + m.n, 0);
+  return unseen === 0 || unseen >= threshold ? 'shown' : 'hidden';
+}
+
 /** Pulse results for a capability over a period (`YYYY-Qn` or `YYYY-MM`), completed months only. */
 export async function pulseResults(
   db: Db,
@@ -81,9 +102,23 @@ export async function pulseResults(
       })),
     })),
   };
-  const verdicts = decideCuts(root, input.k);
-  const hidden = new Set([...verdicts].filter(([, v]) => v === 'hidden').map(([key]) => key));
-  const commentVerdicts = decideCuts(root, input.kComment, hidden);
+  // Each month is decided on its own, never against the period asked for, so a
+  // month reads the same in every period that holds it and no two answers subtract.
+  const verdicts = new Map<string, CutVerdict>();
+  const commentVerdicts = new Map<string, CutVerdict>();
+  for (const month of root.children ?? []) {
+    const own = decideCuts(month, input.k);
+    for (const [key, v] of own) verdicts.set(key, v);
+    const hidden = new Set([...own].filter(([, v]) => v === 'hidden').map(([key]) => key));
+    for (const [key, v] of decideCuts(month, input.kComment, hidden)) commentVerdicts.set(key, v);
+  }
+  verdicts.set('all', periodVerdict(root, verdicts, input.k));
+  commentVerdicts.set(
+    'all',
+    verdicts.get('all') === 'shown'
+      ? periodVerdict(root, commentVerdicts, input.kComment)
+      : verdicts.get('all')!,
+  );
   const cut = (month: string | null, touchpoint: string | null): PulseCut => {
     const key = keyOf(month, touchpoint);
     const mine = inCut(month, touchpoint);
