@@ -1,129 +1,64 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AxeResults } from 'axe-core';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/core/config.ts';
-import { sessionCookieName } from '../../src/core/http/auth.ts';
-import { createLogger } from '../../src/core/log.ts';
-import { createSession } from '../../src/identity/store.ts';
-import { createDeps, startServer } from '../../src/server.ts';
-import { freshDatabase, type TestDb } from '../engines.ts';
+import {
+  type BrowserSuite,
+  browserAvailability,
+  missingInCi,
+  skipReason,
+  startBrowserSuite,
+  TEST_MS,
+} from './harness.ts';
 import { type PageCase, pages } from './pages.ts';
-import { type BrowserSeed, browserAdmin, seedBrowserOrg } from './seed.ts';
+import { browserAdmin } from './seed.ts';
 
 // The browser suite: every page in pages.ts, in a real Chromium. Adding a page is one line there.
-
-const chromiumPath = process.env.PAVED_CHROMIUM || '/usr/bin/chromium';
-const ci = process.env.CI === 'true';
 
 /** The rule sets paved promises to pass (issue 2): WCAG 2.0–2.2 A and AA, plus axe's best practices. */
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
-// Timeouts only catch hangs: a page of paved loads in milliseconds.
-const STEP_MS = 15_000;
-const TEST_MS = 60_000;
-
-/** The launch options from shared/STACK.md gotcha 8: no network calls, no first-run work. */
-const launchOptions = {
-  executablePath: chromiumPath,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-};
-
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core'), 'utf8');
 
-if (!existsSync(chromiumPath) && !ci) {
-  describe.skip(`browser suite — skipped: Chromium not found at ${chromiumPath} (install it with apt-get install chromium, or set PAVED_CHROMIUM)`, () => {
+const availability = browserAvailability();
+
+if (availability === 'skip') {
+  describe.skip(`browser suite — skipped: ${skipReason}`, () => {
     it('opens every page in Chromium', () => {});
   });
-} else if (!existsSync(chromiumPath)) {
+} else if (availability === 'fail') {
   // With CI=true the suite must fail, never skip, when the browser is missing.
   describe('browser suite', () => {
     it('has Chromium, which CI=true requires', () => {
-      throw new Error(
-        `CI=true but Chromium is not installed at ${chromiumPath}: run apt-get install chromium, or set PAVED_CHROMIUM.`,
-      );
+      throw new Error(missingInCi);
     });
   });
 } else {
   describe('browser suite', () => {
-    let browser: Browser | undefined;
-    let server: { url: string; close: () => Promise<void> } | undefined;
-    let database: TestDb | undefined;
-    let seed: BrowserSeed | undefined;
-    let cookieName = '';
-    const contexts = new Set<BrowserContext>();
+    let suite: BrowserSuite | undefined;
 
     beforeAll(async () => {
-      const handle = await freshDatabase('sqlite');
-      database = handle;
-      seed = await seedBrowserOrg(handle.db);
-      const config = loadConfig({
-        PAVED_DATABASE_URL: handle.url,
-        PAVED_HOST: '127.0.0.1',
-        PAVED_PORT: '0',
-        PAVED_LOG_LEVEL: 'silent',
-      });
-      cookieName = sessionCookieName(config.baseUrl).name;
-      server = await startServer(createDeps(handle, config, createLogger('silent')));
-      browser = await chromium.launch({ ...launchOptions, timeout: STEP_MS });
+      suite = await startBrowserSuite();
     });
 
     afterAll(async () => {
-      for (const context of contexts) await context.close().catch(() => {});
-      await browser?.close().catch(() => {});
-      await server?.close();
-      await database?.close();
+      await suite?.close();
     });
 
-    /**
-     * A new page in its own fresh context (no shared focus, history or cache
-     * between checks), signed in as the seed's admin (or leader) with a session
-     * of its own unless the page is for visitors.
-     */
-    async function openPage(
+    /** A fresh page signed in as the page case asks (the seed's admin unless told otherwise). */
+    function openPage(
       target: Pick<PageCase, 'anonymous' | 'asLeader'>,
-      options: Parameters<Browser['newContext']>[0] = {},
+      options: Parameters<BrowserSuite['openPage']>[1] = {},
     ): Promise<Page> {
-      if (!browser || !database || !seed) {
+      if (!suite)
         throw new Error('Chromium or the server did not start (see the beforeAll error above).');
-      }
-      const context = await browser.newContext(options);
-      contexts.add(context);
-      context.setDefaultTimeout(STEP_MS);
-      context.on('close', () => contexts.delete(context));
-      if (!target.anonymous) {
-        const userId = target.asLeader ? seed.leaderId : seed.adminId;
-        const session = await createSession(database.db, userId, { maxDays: 1 });
-        // `domain` and `path`, not `url`: with an http `url` Playwright drops Secure, which a
-        // __Host- cookie needs. On an IP address the cookie is host-only all the same.
-        await context.addCookies([
-          {
-            name: cookieName,
-            value: session.cookieValue,
-            domain: new URL(server!.url).hostname,
-            path: '/',
-            secure: true,
-            httpOnly: true,
-            sameSite: 'Lax',
-          },
-        ]);
-      }
-      return context.newPage();
+      return suite.openPage(target, options);
     }
 
     /** The page's path with the seed's `{params}` filled in. */
     function pathOf(target: PageCase): string {
-      return target.path.replace(/\{(\w+)\}/g, (_, key: string) => seed!.params[key] ?? key);
+      return suite!.fill(target.path);
     }
 
     /**
@@ -132,7 +67,7 @@ if (!existsSync(chromiumPath) && !ci) {
      */
     async function load(page: Page, target: PageCase): Promise<void> {
       const path = pathOf(target);
-      const response = await page.goto(`${server!.url}${path}`, { waitUntil: 'load' });
+      const response = await page.goto(`${suite!.url}${path}`, { waitUntil: 'load' });
       const { submit } = target;
       expect(response?.status(), `status of ${path}`).toBe(submit ? 200 : (target.status ?? 200));
       if (!submit) return;
@@ -292,12 +227,12 @@ if (!existsSync(chromiumPath) && !ci) {
       'signs in through the form, without JavaScript, and lands on the page asked for',
       async () => {
         const page = await openPage({ anonymous: true }, { javaScriptEnabled: false });
-        const first = await page.goto(`${server!.url}/account`, { waitUntil: 'load' });
+        const first = await page.goto(`${suite!.url}/account`, { waitUntil: 'load' });
         expect(new URL(first!.url()).pathname).toBe('/login');
         await page.locator('#field-email').fill(browserAdmin.email);
         await page.locator('#field-password').fill(browserAdmin.password);
         await Promise.all([
-          page.waitForURL(`${server!.url}/account`),
+          page.waitForURL(`${suite!.url}/account`),
           page.getByRole('button', { name: 'Sign in' }).click(),
         ]);
         expect(await page.locator('h1').textContent()).toBe('Your account');
