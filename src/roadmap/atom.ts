@@ -40,8 +40,8 @@ export const ATOM_TYPE = 'application/atom+xml; charset=utf-8';
 
 // Characters XML 1.0 cannot carry at all, even escaped: C0 controls other
 // than tab, newline and carriage return, lone surrogates, U+FFFE and U+FFFF.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters to remove
 const NOT_XML =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters to remove
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text made safe for XML content and attribute values. */
