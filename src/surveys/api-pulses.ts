@@ -1,5 +1,4 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { DomainError } from '../core/errors.ts';
 import { json, problemResponses } from '../core/http/api.ts';
 import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
@@ -42,12 +41,7 @@ export function registerPulsesApi(api: OpenAPIHono<AppEnv>, deps: Deps): void {
     }),
     async (c) => {
       const input = c.req.valid('json');
-      try {
-        return c.json(await submitPulse(deps, actorOf(c), input), 201);
-      } catch (error) {
-        if (error instanceof DomainError) throw error;
-        throw new Error('A pulse could not be stored; details are withheld to keep it anonymous.');
-      }
+      return c.json(await submitPulse(deps, actorOf(c), input), 201);
     },
   );
 

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Db } from '../core/db/index.ts';
-import { DomainError, InvalidInput } from '../core/errors.ts';
+import { InvalidInput } from '../core/errors.ts';
 import { json, PageQuery, pageOf, problemResponses } from '../core/http/api.ts';
 import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
@@ -81,21 +81,6 @@ const StatesQuery = z
     return states as Array<z.infer<typeof SurveyStateSchema>>;
   })
   .openapi({ type: 'string', description: 'draft, open or closed; several with commas' });
-
-/**
- * Runs an answer's storage; an unexpected failure is re-thrown without its
- * cause, so the error log cannot carry an answer or a participation hash.
- */
-async function withoutDetails<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof DomainError) throw error;
-    throw new Error(
-      'An anonymous answer could not be stored; details are withheld to keep it anonymous.',
-    );
-  }
-}
 
 /** The surveys area's JSON routes: campaigns, answers, results, export; and pulses. */
 export function registerSurveysApi(api: OpenAPIHono<AppEnv>, deps: Deps): void {
@@ -329,9 +314,7 @@ export function registerSurveysApi(api: OpenAPIHono<AppEnv>, deps: Deps): void {
     }),
     async (c) => {
       const { answers } = c.req.valid('json');
-      await withoutDetails(() =>
-        submitResponse(deps, actorOf(c), c.req.valid('param').id, stripNulls(answers)),
-      );
+      await submitResponse(deps, actorOf(c), c.req.valid('param').id, stripNulls(answers));
       return c.json({ answered: true as const }, 201);
     },
   );

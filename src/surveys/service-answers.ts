@@ -31,6 +31,7 @@ import {
   personOf,
   type SurveyDeps,
   visibleSurvey,
+  withheldDetails,
 } from './service-support.ts';
 import {
   type AnswerRow,
@@ -152,6 +153,15 @@ const ALREADY =
  * coarse segment. Nothing is held in memory and nothing is audited or logged.
  */
 export async function submitResponse(
+  deps: SurveyDeps,
+  actor: Actor,
+  id: string,
+  answers: Answers,
+): Promise<void> {
+  await withheldDetails('A survey answer', () => storeResponse(deps, actor, id, answers));
+}
+
+async function storeResponse(
   deps: SurveyDeps,
   actor: Actor,
   id: string,

@@ -8,7 +8,13 @@ import { Conflict, InvalidInput } from '../core/errors.ts';
 import { type Actor, authorize } from '../core/policy.ts';
 import { defineSetting, getSetting } from '../core/settings.ts';
 import { COMMENT_MAX, cleanText, nextPulseDay, type PulseInput, TOUCHPOINTS } from './model.ts';
-import { formatDay, PULSE_THROTTLE, type SurveyDeps, today } from './service-support.ts';
+import {
+  formatDay,
+  PULSE_THROTTLE,
+  type SurveyDeps,
+  today,
+  withheldDetails,
+} from './service-support.ts';
 import {
   claimThrottle,
   insertPulse,
@@ -84,6 +90,15 @@ export async function submitPulse(
   actor: Actor,
   input: PulseInput,
   now: Date = new Date(),
+): Promise<{ month: string; nextOn: string }> {
+  return withheldDetails('A pulse', () => storePulse(deps, actor, input, now));
+}
+
+async function storePulse(
+  deps: SurveyDeps,
+  actor: Actor,
+  input: PulseInput,
+  now: Date,
 ): Promise<{ month: string; nextOn: string }> {
   const db = deps.handle.db;
   const errors: { path: string; message: string }[] = [];

@@ -2,7 +2,7 @@
 // the keys of the server secret, and the audience of a survey.
 
 import type { Db } from '../core/db/index.ts';
-import { NotFound } from '../core/errors.ts';
+import { DomainError, NotFound } from '../core/errors.ts';
 import type { Deps } from '../core/http/env.ts';
 import { type Actor, can } from '../core/policy.ts';
 import { descendantIds } from '../org/model.ts';
@@ -96,4 +96,18 @@ export function formatDay(day: string): string {
 /** The person key a survey hashes: the person linked to the account. */
 export function personOf(actor: Actor): string | null {
   return actor.personId;
+}
+
+/**
+ * Runs the storage of an answer or a pulse; an unexpected failure is thrown
+ * again without its cause, so no error log can carry an answer, a hash or who
+ * sent it. Domain errors (refusals meant for the person) pass unchanged.
+ */
+export async function withheldDetails<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    throw new Error(`${what} could not be stored; details are withheld to keep it anonymous.`);
+  }
 }

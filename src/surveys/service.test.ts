@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { testSecret } from '../../test/app.ts';
 import { describeEngines } from '../../test/engines.ts';
@@ -13,6 +14,7 @@ import {
   hasAnswered,
   openSurvey,
   openSurveysFor,
+  runSurveySchedule,
   submitResponse,
   surveyForm,
   surveyProgress,
@@ -162,5 +164,58 @@ describeEngines('surveys service', (handle) => {
     // The invitation set is keyed apart, so it cannot be joined with participation.
     const invitations = await handle().db.selectFrom('survey_invitations').select('hash').execute();
     expect(invitations.map((i) => i.hash)).not.toContain(hash);
+  });
+
+  it('an answer that cannot be stored leaves no participation, no partial rows and no details in the error', async () => {
+    const org = await seedSurveyOrg(handle(), ORG);
+    const survey = await openOne(org);
+    await sql`drop table survey_comments`.execute(handle().db);
+    const ada = org.people.payments![0]!;
+    const error = await submitResponse(org.deps, ada, survey.id, {
+      nps: 9,
+      comment: 'my very own words',
+    })
+      .then(() => new Error('stored'))
+      .catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toMatch(/withheld/);
+    expect(`${error.message} ${String(error.cause ?? '')} ${error.stack}`).not.toMatch(
+      /my very own words|survey_comments/,
+    );
+    expect(await countRows(handle().db, 'survey_participation')).toBe(0);
+    expect(await countRows(handle().db, 'survey_answers')).toBe(0);
+    expect(await hasAnswered(org.deps, ada, survey.id)).toBe(false);
+  });
+
+  it('opens drafts on their opening day and closes surveys after their closing day (background work)', async () => {
+    const org = await seedSurveyOrg(handle(), ORG);
+    const due = await createSurvey(handle().db, org.platform, {
+      title: 'Due',
+      period: '2026-Q4',
+      audience: 'all',
+      opensOn: '2026-11-01',
+      closesOn: '2026-11-30',
+    });
+    const later = await createSurvey(handle().db, org.platform, {
+      title: 'Later',
+      period: '2026-Q4',
+      audience: 'all',
+      opensOn: '2026-12-01',
+    });
+    const first = await runSurveySchedule(org.deps, new Date('2026-11-01T08:00:00Z'));
+    expect(first).toEqual({ opened: [due.id], closed: [] });
+    // A second instance running the same work finds nothing to do.
+    expect(await runSurveySchedule(org.deps, new Date('2026-11-01T08:00:00Z'))).toEqual({
+      opened: [],
+      closed: [],
+    });
+    expect(await runSurveySchedule(org.deps, new Date('2026-11-30T23:00:00Z'))).toEqual({
+      opened: [],
+      closed: [],
+    });
+    const last = await runSurveySchedule(org.deps, new Date('2026-12-01T00:10:00Z'));
+    expect(last).toEqual({ opened: [later.id], closed: [due.id] });
+    expect((await getSurvey(handle().db, due.id))?.state).toBe('closed');
+    expect(await countRows(handle().db, 'survey_participation')).toBe(0);
   });
 });
