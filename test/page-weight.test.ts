@@ -30,6 +30,11 @@ const PAGES = [
   '/account',
   '/admin/users',
   '/ingestion',
+  '/figures',
+  '/figures/onboarding',
+  '/figures/delivery',
+  '/figures/unplanned-work',
+  '/figures/value/ci-runners',
 ];
 
 describe('page weight', () => {

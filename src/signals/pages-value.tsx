@@ -186,7 +186,7 @@ function ValueBody({ f }: { f: ValueFigures }) {
         </div>
       </dl>
       <Method f={f} />
-      <h3>Before and after adoption</h3>
+      <h2>Before and after adoption</h2>
       <EventStudy f={f} />
       <DataTable
         caption="By the month teams adopted it"

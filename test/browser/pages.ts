@@ -162,6 +162,25 @@ export const pages: PageCase[] = [
   },
   { path: '/ingestion/sources/jenkins-prod', name: 'event ingestion source tokens' },
   { path: '/ingestion/sources/jenkins-prod/rotate', name: 'event ingestion rotate confirmation' },
+  { path: '/figures', name: 'figures landing' },
+  { path: '/figures/onboarding', name: 'figures onboarding cohorts' },
+  { path: '/figures/onboarding?since=May', name: 'figures onboarding with a bad month', status: 400 },
+  { path: '/figures/delivery', name: 'figures delivery for every team' },
+  { path: '/figures/delivery?team=payments&window=30', name: 'figures delivery for one team' },
+  { path: '/figures/delivery?window=3', name: 'figures delivery with a bad window', status: 400 },
+  { path: '/figures/unplanned-work', name: 'figures unplanned work' },
+  { path: '/figures/value', name: 'figures value by capability' },
+  { path: '/figures/value/deploy-pipeline', name: 'figures value with its event study' },
+  {
+    path: '/figures/value/secrets-vault',
+    name: 'figures value after a missing outcome',
+    submit: {
+      form: 'form[action="/figures/value/secrets-vault/outcome"]',
+      // Submitted as it opens: "Choose one" is no outcome.
+      fields: {},
+      status: 400,
+    },
+  },
   { path: '/surveys', name: 'survey list with answers still missing per team' },
   { path: '/surveys/new', name: 'create a survey form' },
   {

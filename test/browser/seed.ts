@@ -25,6 +25,7 @@ import type { OrgSnapshot, PersonRecord } from '../../src/org/model.ts';
 import { applyOrgSnapshot, getTeamBySlug } from '../../src/org/store.ts';
 import { seedBrowserRoadmap } from '../../src/roadmap/browser-seed.ts';
 import { seedBrowserSignals } from '../../src/signals/testing.ts';
+import { seedBrowserFigures } from './seed-figures.ts';
 
 const team = (name: string, parent?: string, description?: string) => ({
   ref: `group:default/${name}`,
@@ -179,6 +180,7 @@ export async function seedBrowserOrg(db: Db): Promise<BrowserSeed> {
     await recordAudit(trx, { actor: null, action: 'feedback.create', ip: '2001:db8::1' });
     const capabilityParams = await seedBrowserCapabilities(trx);
     await seedBrowserSignals(trx);
+    await seedBrowserFigures(trx);
     const roadmapParams = await seedBrowserRoadmap(trx, {
       adminId: admin.id,
       leaderId: leader.id,
