@@ -2,6 +2,7 @@ import { expireExceptions } from './capabilities/service.ts';
 import type { Deps } from './core/http/env.ts';
 import { pruneRateLimits } from './core/ratelimit.ts';
 import { deliverDue, enableDeliveryKicks } from './notifications/delivery.ts';
+import { announceClosedWindows } from './roadmap/windows.ts';
 import { signalsHousekeeping } from './signals/service-github.ts';
 import { prunePulseThrottle, runSurveySchedule } from './surveys/service.ts';
 
@@ -75,6 +76,16 @@ export const backgroundJobs: BackgroundJob[] = [
       if (emails.sent + webhooks.delivered + webhooks.failed > 0) {
         deps.log.info({ emails, webhooks }, 'notifications delivered');
       }
+    },
+  },
+  {
+    // Proposals whose comment window closed: their deciders are told once
+    // (a conditional update claims each, so several instances agree).
+    name: 'roadmap comment windows',
+    everyMs: 15 * MINUTE,
+    async run({ handle, log }) {
+      const announced = await announceClosedWindows(handle.db);
+      if (announced > 0) log.info({ announced }, 'closed comment windows announced');
     },
   },
   {

@@ -409,7 +409,10 @@ function draftPage(c: Context<AppEnv>, survey: Survey, teams: Map<string, string
         <dd>
           {survey.audience === 'all'
             ? AUDIENCE_WORDS.all
-            : survey.teamIds.map((id) => teams.get(id) ?? 'A former team').join(', ')}
+            : survey.teamIds
+                .map((id) => teams.get(id) ?? 'A former team')
+                .sort((a, b) => a.localeCompare(b))
+                .join(', ')}
         </dd>
         <dt>Opens</dt>
         <dd>{survey.opensOn ? <Day day={survey.opensOn} /> : 'When opened by hand'}</dd>

@@ -105,7 +105,10 @@ export function registerSurveyListPages(web: Hono<AppEnv>, deps: Deps): void {
               cell: (s) =>
                 s.audience === 'all'
                   ? AUDIENCE_WORDS.all
-                  : s.teamIds.map((id) => teamNames.get(id) ?? 'A former team').join(', '),
+                  : s.teamIds
+                      .map((id) => teamNames.get(id) ?? 'A former team')
+                      .sort((a, b) => a.localeCompare(b))
+                      .join(', '),
             },
             {
               label: 'Closes on',

@@ -132,7 +132,7 @@ describeEngines('pulse pages', (handle) => {
         comment,
         month,
       });
-    // July: five ratings, three comments. August: two (hidden), so September is hidden too.
+    // July: five ratings, three comments. August: two (hidden). September: four.
     for (const [r, c] of [
       [5, 'Fast.'],
       [4, 'Fine.'],
@@ -156,7 +156,11 @@ describeEngines('pulse pages', (handle) => {
       /<strong>Jul 2026<\/strong><\/td><td>80% \(95% interval \d+% to \d+%, 5 ratings\)<\/td><td class="num">4\.0<\/td>/,
     );
     expect(page.html).toMatch(/<strong>Aug 2026<\/strong><\/td><td>Not shown<\/td>/);
-    expect(page.html).toMatch(/<strong>Sep 2026<\/strong><\/td><td>Not shown<\/td>/);
+    expect(page.html).toMatch(
+      /<strong>Sep 2026<\/strong><\/td><td>75% \(95% interval \d+% to \d+%, 4 ratings\)<\/td>/,
+    );
+    // The quarter as a whole would give August away (it minus the months shown).
+    expect(page.html).toContain(`<strong>Q3 2026, completed months:</strong> ${HIDDEN_TEXT}`);
     expect(page.html).toContain(`“Not shown”: ${HIDDEN_TEXT}`);
     expect(page.html).toContain('<li class="prose">Good logs.</li>');
     expect(page.html).not.toContain('Broken.');
