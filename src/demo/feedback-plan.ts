@@ -92,8 +92,10 @@ const KIND_VOTES: Record<FeedbackKind, number> = {
   praise: 0.5,
 };
 
-const fill = (text: string, cap: string, n: number) =>
-  text.replaceAll('{cap}', cap).replaceAll('{n}', String(n));
+const fill = (text: string, cap: string, n: number) => {
+  const filled = text.replaceAll('{cap}', cap).replaceAll('{n}', String(n));
+  return filled.charAt(0).toUpperCase() + filled.slice(1);
+};
 
 /** A normally distributed number (Box–Muller). */
 function normal(rng: Random): number {
@@ -155,7 +157,7 @@ export function planFeedback(
     items.push({
       index,
       kind,
-      title: fill(text.title, capability?.name ?? 'The platform', n),
+      title: fill(text.title, capability?.name ?? 'the platform', n),
       body: fill(text.body, capability?.name ?? 'the platform', n),
       text: textIndex,
       capabilityId: capability?.id ?? null,

@@ -69,6 +69,7 @@ function topBy(plan: FeedbackPlan, statuses: FeedbackStatus[], count: number, ta
       (i) =>
         (i.kind === 'problem' || i.kind === 'idea') &&
         i.text >= 0 &&
+        i.capabilityId !== null &&
         statuses.includes(i.changes.at(-1)?.to ?? 'new') &&
         !taken.has(i.index),
     )

@@ -13,11 +13,11 @@ export interface ItemText {
 export const GENERIC: Record<FeedbackKind, readonly ItemText[]> = {
   problem: [
     {
-      title: '{cap} is slow at peak times',
+      title: 'Waiting on {cap} at peak times',
       body: 'Between 9:00 and 10:30 everything in {cap} takes about {n} minutes longer. We batch our work around it now.',
     },
     {
-      title: 'The {cap} docs do not match what it does',
+      title: 'The docs for {cap} do not match what it does',
       body: 'The getting-started page still shows the old flags. I lost an afternoon before asking in chat.\n\n- the config key was renamed\n- the example repository is archived',
     },
     {
@@ -33,7 +33,7 @@ export const GENERIC: Record<FeedbackKind, readonly ItemText[]> = {
       body: 'New joiners wait {n} days for access. They cannot deploy anything in their first week.',
     },
     {
-      title: '{cap} has no way to test changes locally',
+      title: 'No way to try changes to {cap} locally',
       body: 'Every change means a push and a {n}-minute wait to see whether it works.',
     },
     {
@@ -45,7 +45,7 @@ export const GENERIC: Record<FeedbackKind, readonly ItemText[]> = {
       body: 'The migration guide says a day. It took our team {n} days, mostly on undocumented edge cases.',
     },
     {
-      title: '{cap} is down more often than it should be',
+      title: 'Too many outages of {cap}',
       body: 'Three outages this month. The status page said everything was fine during two of them.',
     },
     {
@@ -55,7 +55,7 @@ export const GENERIC: Record<FeedbackKind, readonly ItemText[]> = {
   ],
   idea: [
     {
-      title: 'Let {cap} run on pull requests, not only on main',
+      title: 'Run {cap} on pull requests, not only on main',
       body: 'We would catch problems {n} hours earlier if {cap} ran before merge.',
     },
     {
@@ -63,7 +63,7 @@ export const GENERIC: Record<FeedbackKind, readonly ItemText[]> = {
       body: 'Most of us live in the terminal. Clicking through the web UI for every change is slow.\n\nSomething like `paved-cli {cap} status` would do.',
     },
     {
-      title: 'Templates for common {cap} set-ups',
+      title: 'Templates for setting up {cap}',
       body: 'Every team copies the same {n} files from another repository. A template would save that.',
     },
     {
@@ -75,17 +75,17 @@ export const GENERIC: Record<FeedbackKind, readonly ItemText[]> = {
       body: 'Half an hour a week where we can bring problems would save a lot of chat threads.',
     },
     {
-      title: 'Let teams opt into {cap} betas',
+      title: 'Let teams try new versions of {cap} early',
       body: 'We would happily try new versions early if we could switch back in one step.',
     },
     {
-      title: 'Publish the {cap} roadmap',
+      title: 'Publish the roadmap for {cap}',
       body: 'We plan our quarter around it, and we find out about changes when they land.',
     },
   ],
   question: [
     {
-      title: 'Is {cap} still supported?',
+      title: 'Should new services still use {cap}?',
       body: 'The last release was a while ago. Should new services still use it?',
     },
     {
@@ -103,7 +103,7 @@ export const GENERIC: Record<FeedbackKind, readonly ItemText[]> = {
   ],
   praise: [
     {
-      title: 'The new {cap} set-up guide is excellent',
+      title: 'The new set-up guide for {cap} is excellent',
       body: 'A new joiner on our team went from nothing to a working set-up in {n} minutes.',
     },
     {
@@ -111,7 +111,7 @@ export const GENERIC: Record<FeedbackKind, readonly ItemText[]> = {
       body: 'Reported in the morning, fixed by lunch. That is how it should work.',
     },
     {
-      title: '{cap} saves us hours every week',
+      title: 'Hours saved every week thanks to {cap}',
       body: 'We used to do this by hand. Now we do not think about it.',
     },
   ],
@@ -249,14 +249,17 @@ export const ANSWERS: Record<'problem' | 'idea', readonly (readonly [string, str
     ],
     ['A command-line client for {cap}', 'The paved CLI now drives {cap} from the terminal.'],
     [
-      'Templates for common {cap} set-ups',
+      'Set-up templates for {cap}',
       'Templates for the common {cap} set-ups are in the developer portal.',
     ],
     ['{cap} cost per team', 'Each team’s page shows what it spends on {cap}, updated daily.'],
     ['Office hours for {cap}', 'Office hours for {cap} run every Tuesday at 14:00.'],
-    ['Opt-in {cap} betas', 'Teams can join {cap} betas and leave them in one step.'],
     [
-      'A public {cap} roadmap',
+      'Early versions of {cap} for volunteer teams',
+      'Teams can join {cap} betas and leave them in one step.',
+    ],
+    [
+      'A public roadmap for {cap}',
       'The {cap} plans are on the paved roadmap, with the reasons for each.',
     ],
   ],

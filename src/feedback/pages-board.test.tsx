@@ -75,7 +75,7 @@ describeEngines('feedback board and queues', (handle) => {
     expect(page.html).toContain('Rotate secrets on a schedule</a> <span class="muted">Idea</span>');
     expect(page.html).toContain(' · you voted');
     expect(page.html).toContain('<td>Checkout</td>');
-    expect(page.html).toContain('<td class="num">Today</td>');
+    expect(page.html).toContain('<td class="num">0</td>');
     expect(page.html).toContain('Due in 5 days');
     expect(page.html).toContain('<a class="button" href="/feedback/new">');
     // Developers get no triage queue link.

@@ -26,15 +26,7 @@ import {
   statusLabel,
 } from './model.ts';
 import { ResponsivenessList, ResponsivenessTable } from './pages-figures.tsx';
-import {
-  AckCell,
-  ageText,
-  Choices,
-  errorFor,
-  ItemLink,
-  KIND_WORDS,
-  StatusTag,
-} from './pages-shared.tsx';
+import { AckCell, Choices, errorFor, ItemLink, KIND_WORDS, StatusTag } from './pages-shared.tsx';
 import { type FeedbackSummary, listFeedback } from './service.ts';
 import { ackSlaDays } from './settings.ts';
 import { countItems, countOverdue } from './store-views.ts';
@@ -323,7 +315,7 @@ function BoardTable(props: { items: FeedbackSummary[]; query: BoardQuery; filter
         },
         { label: 'Status', cell: (i) => <StatusTag status={i.status} /> },
         { label: 'Team', cell: (i) => i.team?.name ?? '—' },
-        { label: 'Age', numeric: true, cell: (i) => ageText(i.ageDays) },
+        { label: 'Age (days)', numeric: true, cell: (i) => i.ageDays },
         { label: 'Acknowledged', cell: (i) => <AckCell item={i} /> },
       ]}
     />

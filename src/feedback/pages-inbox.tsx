@@ -177,7 +177,7 @@ async function inboxPage(
             Your choice is kept for when it is.
           </p>
         )}
-        <Form action="/inbox/preferences" csrfToken={csrf}>
+        <Form action="/inbox/preferences" csrfToken={csrf} class="stacked">
           <RadioGroup
             name="emailMode"
             legend="How should updates reach you by email?"

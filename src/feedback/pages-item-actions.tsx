@@ -8,7 +8,13 @@ import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
 import { ErrorSummary, Field, Form } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
-import { type FeedbackItem, type FeedbackStatus, mergeProblem } from './model.ts';
+import {
+  type FeedbackItem,
+  type FeedbackStatus,
+  mergeProblem,
+  STATUS_MOVES,
+  statusLabel,
+} from './model.ts';
 import { itemPage } from './pages-item.tsx';
 import { ctxOf, errorFor, formErrors, ItemLink, itemPath, readForm } from './pages-shared.tsx';
 import {
@@ -68,6 +74,27 @@ export function registerItemActions(web: Hono<AppEnv>, deps: Deps): void {
     'unfollowed',
     'subscription',
   );
+
+  // The confirmation is also a page of its own, so a link reaches it without script.
+  web.get('/feedback/:id/decline', policy('feedback.triage'), async (c) => {
+    const item = await itemOrThrow(db, c.req.param('id'));
+    if (!STATUS_MOVES[item.status].includes('declined')) {
+      return itemPage(
+        c,
+        db,
+        item.id,
+        {},
+        [
+          {
+            path: 'status',
+            message: `A ${statusLabel(item.status).toLowerCase()} item cannot be declined.`,
+          },
+        ],
+        409,
+      );
+    }
+    return declinePage(c, item, {}, []);
+  });
 
   web.post('/feedback/:id/status', policy('feedback.triage'), async (c) => {
     const item = await itemOrThrow(db, c.req.param('id'));
@@ -160,7 +187,7 @@ function declinePage(
         told it is declined, with your reason. It can be reconsidered later.
       </p>
       <ErrorSummary errors={errors} />
-      <Form action={itemPath(item.id, '/status')} csrfToken={c.get('csrfToken')}>
+      <Form action={itemPath(item.id, '/status')} csrfToken={c.get('csrfToken')} class="stacked">
         <input type="hidden" name="status" value="declined" />
         <input type="hidden" name="confirmed" value="yes" />
         <Field
@@ -211,7 +238,7 @@ function mergePage(
           <ItemLink item={into} /> ({into.votes} {into.votes === 1 ? 'vote' : 'votes'})
         </dd>
       </dl>
-      <Form action={itemPath(item.id, '/merge')} csrfToken={c.get('csrfToken')}>
+      <Form action={itemPath(item.id, '/merge')} csrfToken={c.get('csrfToken')} class="stacked">
         <input type="hidden" name="into" value={into.id} />
         <input type="hidden" name="confirmed" value="yes" />
         <Field

@@ -94,7 +94,12 @@ describeEngines('feedback item page', (handle) => {
   });
 
   it('asks to confirm a decline, which needs its reason', async () => {
-    const { barbara, item, path } = await seeded();
+    const { alan, barbara, item, path } = await seeded();
+    const link = await get(handle(), `${path}/decline`, barbara);
+    expect(link.status).toBe(200);
+    expect(link.html).toContain('<h1>Decline this feedback?</h1>');
+    expect((await get(handle(), path, barbara)).html).toContain(`href="${path}/decline"`);
+    expect((await get(handle(), `${path}/decline`, alan)).status).toBe(403);
     const confirm = await post(
       handle(),
       `${path}/status`,

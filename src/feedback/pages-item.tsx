@@ -256,7 +256,7 @@ function Triage(props: {
       {moves.length === 0 ? (
         <p>A {statusLabel(item.status).toLowerCase()} item’s status is final.</p>
       ) : (
-        <Form action={itemPath(item.id, '/status')} csrfToken={csrf}>
+        <Form action={itemPath(item.id, '/status')} csrfToken={csrf} class="stacked">
           <h3>Change the status</h3>
           <SelectField
             name="status"
@@ -274,11 +274,18 @@ function Triage(props: {
             value={values.note}
             error={errorFor(errors, 'note')}
           />
-          <button type="submit">Change the status</button>
+          <div class="row-actions">
+            <button type="submit">Change the status</button>
+            {moves.includes('declined') ? (
+              <a class="button secondary" href={itemPath(item.id, '/decline')}>
+                Decline…
+              </a>
+            ) : null}
+          </div>
         </Form>
       )}
       {MERGEABLE.includes(item.status) ? (
-        <Form action={itemPath(item.id, '/merge')} csrfToken={csrf}>
+        <Form action={itemPath(item.id, '/merge')} csrfToken={csrf} class="stacked">
           <h3>Merge into an item that says the same</h3>
           <Field
             name="into"
@@ -308,7 +315,7 @@ function Triage(props: {
       ) : (
         <EmptyState>No internal notes yet.</EmptyState>
       )}
-      <Form action={itemPath(item.id, '/notes')} csrfToken={csrf}>
+      <Form action={itemPath(item.id, '/notes')} csrfToken={csrf} class="stacked">
         <Field
           name="body"
           label="Add an internal note"

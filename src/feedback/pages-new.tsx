@@ -74,7 +74,7 @@ async function newItemPage(
         can read it and vote for it, and you hear about every change to it.
       </p>
       <ErrorSummary errors={errors} />
-      <Form action="/feedback" csrfToken={c.get('csrfToken')}>
+      <Form action="/feedback" csrfToken={c.get('csrfToken')} class="stacked">
         <RadioGroup
           name="kind"
           legend="What is it?"

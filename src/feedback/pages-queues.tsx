@@ -10,7 +10,7 @@ import { can } from '../core/policy.ts';
 import { getSetting } from '../core/settings.ts';
 import { DataTable, DateText } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
-import { AckCell, ageText, ItemLink } from './pages-shared.tsx';
+import { AckCell, ItemLink } from './pages-shared.tsx';
 import { type FeedbackSummary, listFeedback, overdueFeedback } from './service.ts';
 import { ackSlaDays } from './settings.ts';
 
@@ -93,7 +93,7 @@ function QueueTable(props: { page: Page<FeedbackSummary>; caption: string; empty
       empty={props.empty}
       columns={[
         { label: 'Posted', cell: (i) => <DateText iso={i.createdAt} /> },
-        { label: 'Age', numeric: true, cell: (i) => ageText(i.ageDays) },
+        { label: 'Age (days)', numeric: true, cell: (i) => i.ageDays },
         { label: 'Feedback', cell: (i) => <ItemLink item={i} /> },
         { label: 'About', cell: (i) => i.capability?.name ?? 'The platform as a whole' },
         { label: 'Team', cell: (i) => i.team?.name ?? '—' },

@@ -57,11 +57,6 @@ export function Markdown({ source }: { source: string }) {
 
 const days = (n: number) => `${n} ${n === 1 ? 'day' : 'days'}`;
 
-/** How old an item is, in words. */
-export function ageText(ageDays: number): string {
-  return ageDays === 0 ? 'Today' : days(ageDays);
-}
-
 /**
  * Whether the platform acknowledged an item within the SLA: "In time",
  * "Late", "Overdue" (still new past the SLA) or "Due in 2 days".

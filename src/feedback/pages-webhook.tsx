@@ -156,10 +156,10 @@ export function registerWebhookPage(web: Hono<AppEnv>, deps: Deps): void {
       <>
         <h1>Delete this webhook?</h1>
         <p class="lead">
-          Nothing more is sent to {webhook.url}, and its delivery log goes with it. To pause it
-          instead, turn sending off.
+          Nothing more is sent to <code class="break">{webhook.url}</code>, and its delivery log
+          goes with it. To pause it instead, turn sending off.
         </p>
-        <Form action={pathOf(webhook, '/delete')} csrfToken={c.get('csrfToken')}>
+        <Form action={pathOf(webhook, '/delete')} csrfToken={c.get('csrfToken')} class="stacked">
           <button type="submit" class="danger">
             Delete “{webhook.name}”
           </button>

@@ -220,7 +220,7 @@ async function webhooksPage(
         ]}
       />
       <h2 id="add">Add a webhook</h2>
-      <Form action="/admin/webhooks" csrfToken={csrf}>
+      <Form action="/admin/webhooks" csrfToken={csrf} class="stacked">
         <Field
           name="name"
           label="Name"
@@ -282,7 +282,7 @@ async function webhooksPage(
         a webhook to probe your network. The check runs again on every delivery.
       </p>
       {can(actor, 'settings.manage') ? (
-        <Form action="/admin/webhooks/allow-list" csrfToken={csrf}>
+        <Form action="/admin/webhooks/allow-list" csrfToken={csrf} class="stacked">
           <Field
             name="allowList"
             label="Allowed hosts and networks"

@@ -1,6 +1,7 @@
 import type { AdoptionState } from '../../src/capabilities/model.ts';
 import {
   appendEvent,
+  getCapabilityBySlug,
   insertCapability,
   insertException,
   recordDecision,
@@ -13,6 +14,7 @@ import type { Db } from '../../src/core/db/index.ts';
 import { quarterOf } from '../../src/core/period.ts';
 import { setSetting } from '../../src/core/settings.ts';
 import { demoAccounts, demoMarker } from '../../src/demo/model.ts';
+import { seedBrowserFeedback } from '../../src/feedback/browser-seed.ts';
 import { hashPassword } from '../../src/identity/passwords.ts';
 import {
   createLink,
@@ -186,10 +188,26 @@ export async function seedBrowserOrg(db: Db): Promise<BrowserSeed> {
       leaderId: leader.id,
       developerId: developer.id,
     });
+    const feedbackParams = await seedBrowserFeedback(
+      trx,
+      {
+        adminId: admin.id,
+        adminName: admin.name,
+        developerId: developer.id,
+        leaderId: leader.id,
+      },
+      (await getCapabilityBySlug(trx, 'deploy-pipeline'))?.id ?? null,
+    );
     return {
       adminId: admin.id,
       leaderId: leader.id,
-      params: { developerId: developer.id, resetToken, ...capabilityParams, ...roadmapParams },
+      params: {
+        developerId: developer.id,
+        resetToken,
+        ...capabilityParams,
+        ...roadmapParams,
+        ...feedbackParams,
+      },
     };
   });
 }
