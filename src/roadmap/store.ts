@@ -102,6 +102,7 @@ export async function insertItem(db: Db, input: ItemInput): Promise<RoadmapItem>
     category: input.category,
     capability_id: input.capabilityId,
     comments_close_at: input.commentsCloseAt,
+    window_closed_notified_at: null,
     decided_at: null,
     decided_by: null,
     decision_rationale: null,
@@ -174,7 +175,8 @@ export async function moveItem(db: Db, id: string, move: Move): Promise<boolean>
     set.decision_rationale = move.decision.rationale;
   }
   if (move.to === 'proposed') {
-    // A reopened proposal starts undecided again.
+    // A reopened proposal starts undecided again, and its deciders hear when it closes.
+    set.window_closed_notified_at = null;
     set.decided_at = null;
     set.decided_by = null;
     set.decision_rationale = null;
@@ -356,4 +358,34 @@ export async function listEvents(db: Db, itemId: string): Promise<RoadmapEvent[]
     .orderBy('id', 'desc')
     .execute();
   return rows.map(eventRow);
+}
+
+// ---- Closed comment windows ----
+
+/** Proposals whose comment window closed before `now` and whose deciders were not told yet. */
+export async function closedWindowsToAnnounce(db: Db, now: string): Promise<RoadmapItem[]> {
+  const rows = await db
+    .selectFrom('roadmap_items')
+    .selectAll()
+    .where('status', '=', 'proposed')
+    .where('comments_close_at', '<=', now)
+    .where('window_closed_notified_at', 'is', null)
+    .orderBy('comments_close_at')
+    .execute();
+  return rows.map(itemRow);
+}
+
+/**
+ * Marks a closed window as announced, only if nobody did: of several
+ * instances running the same job, exactly one gets true.
+ */
+export async function claimWindowAnnouncement(db: Db, id: string, now: string): Promise<boolean> {
+  const result = await db
+    .updateTable('roadmap_items')
+    .set({ window_closed_notified_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'proposed')
+    .where('window_closed_notified_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }

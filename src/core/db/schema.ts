@@ -705,6 +705,8 @@ export interface RoadmapItemsTable {
   category: string;
   capability_id: string | null;
   comments_close_at: string | null;
+  /** When the deciders were told the comment window had closed. */
+  window_closed_notified_at: string | null;
   decided_at: string | null;
   decided_by: string | null;
   decision_rationale: string | null;

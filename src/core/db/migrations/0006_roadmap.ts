@@ -18,6 +18,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('capability_id', 'text', (c) => c.references('capabilities.id').onDelete('set null'))
     // The end of the comment window while (and after) the item is a proposal.
     .addColumn('comments_close_at', 'text')
+    // When the decider was told the window had closed: set once, by a conditional update.
+    .addColumn('window_closed_notified_at', 'text')
     .addColumn('decided_at', 'text')
     .addColumn('decided_by', 'text', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('decision_rationale', 'text')
