@@ -207,6 +207,37 @@ describeEngines('roadmap API', (handle) => {
     expect((await call(people.ada, 'GET', '/changelog/nope')).status).toBe(404);
   });
 
+  it('edits an item with PATCH, noting a horizon move, for the platform team only', async () => {
+    const people = await seedPages(handle());
+    const { json } = await call(people.barbara, 'POST', '/roadmap', ITEM);
+    const patched = await call(people.barbara, 'PATCH', `/roadmap/${json.id}`, {
+      horizon: 'now',
+      capability: 'feature-flags',
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.json).toMatchObject({
+      horizon: 'now',
+      capability: 'feature-flags',
+      status: 'proposed',
+    });
+    expect(patched.json.history[0]).toMatchObject({
+      kind: 'edited',
+      note: 'Moved from Next to Now.',
+    });
+    expect((await call(people.ada, 'PATCH', `/roadmap/${json.id}`, { title: 'Mine' })).status).toBe(
+      403,
+    );
+    const bad = await call(people.barbara, 'PATCH', `/roadmap/${json.id}`, {
+      title: ' ',
+      driver: 'vibes',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'driver',
+      'title',
+    ]);
+  });
+
   it('describes every roadmap route in the OpenAPI document', async () => {
     const res = await testApp(handle()).request('/api/v1/openapi.json');
     const doc = (await res.json()) as { paths: Record<string, Record<string, unknown>> };
