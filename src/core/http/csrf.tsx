@@ -64,10 +64,24 @@ export function csrfProtection(deps: Deps): MiddlewareHandler<AppEnv> {
   };
 }
 
+/**
+ * Answering a survey or sending a pulse: no per-person counter, whose window
+ * would mark the minute someone answered (shared/DESIGN.md, "Privacy rules").
+ * One answer per survey and the pulse cooldown bound these routes instead.
+ */
+const ANSWER_ROUTES = [
+  /^\/surveys\/[^/]+$/,
+  /^\/api\/v1\/surveys\/[^/]+\/responses$/,
+  /^\/pulse\/[^/]+$/,
+  /^\/api\/v1\/pulses$/,
+];
+
 /** Limits state-changing requests per person (or per address when nobody is signed in). */
 export function writeRateLimit(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (SAFE_METHODS.has(c.req.method) || isMachineRequest(c)) return next();
+    const answering = c.req.method === 'POST' && ANSWER_ROUTES.some((r) => r.test(c.req.path));
+    if (answering && c.get('actor')) return next();
     const key = c.get('actor')?.userId ?? `ip:${c.get('clientIp')}`;
     const { allowed, retryAfter } = await hit(deps.handle.db, LIMITS.writes, key);
     if (!allowed) return tooMany(c, retryAfter);
