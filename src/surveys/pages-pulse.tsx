@@ -241,7 +241,7 @@ function pulsePage(
       </p>
       <SilenceNotice c={c} />
       <ErrorSummary errors={errors} />
-      <Form action={pulsePath(capability.slug)} csrfToken={c.get('csrfToken')}>
+      <Form action={pulsePath(capability.slug)} csrfToken={c.get('csrfToken')} class="pulse-form">
         {touchpoint ? <input type="hidden" name="touchpoint" value={touchpoint} /> : null}
         <ScaleField
           path="rating"

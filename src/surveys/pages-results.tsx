@@ -69,6 +69,11 @@ function HiddenNote() {
   );
 }
 
+/** A group's name short enough for a chart's axis (the table beside it has the whole name). */
+function chartLabel(label: string): string {
+  return label.length > 28 ? `${label.slice(0, 27)}…` : label;
+}
+
 /** A cut's name, indented by its depth in the team tree. */
 function CutName({ cut }: { cut: CutResults }) {
   return <span class={`cut depth-${Math.min(cut.depth, 4)}`}>{cut.label}</span>;
@@ -266,7 +271,8 @@ function NpsSection({ cuts, dimension }: { cuts: CutResults[]; dimension: string
     cut.nps.status === 'shown' && cut.nps.score !== null && cut.nps.interval
       ? [
           {
-            label: cut.label,
+            label: chartLabel(cut.label),
+            group: cut.label,
             score: cut.nps.score,
             low: cut.nps.interval.low,
             high: cut.nps.interval.high,
@@ -280,7 +286,7 @@ function NpsSection({ cuts, dimension }: { cuts: CutResults[]; dimension: string
   return (
     <Chart
       title={`Net Promoter Score by ${dimension}, with 95% intervals`}
-      description={`The highest NPS shown is ${top.label}’s, ${signed(top.score)}. Groups not shown are left out.`}
+      description={`The highest NPS shown is ${top.group}’s, ${signed(top.score)}. Groups not shown are left out.`}
       plot={{
         marks: [
           Plot.ruleX([0]),
@@ -288,12 +294,12 @@ function NpsSection({ cuts, dimension }: { cuts: CutResults[]; dimension: string
           Plot.dot(rows, { y: 'label', x: 'score', fill: 'currentColor', r: 4 }),
         ],
         x: { domain: [-100, 100], label: 'NPS', grid: true },
-        y: { label: null, domain: rows.map((r) => r.label) },
-        marginLeft: 220,
+        y: { label: null, domain: [...new Set(rows.map((r) => r.label))] },
+        marginLeft: 200,
         height: 40 + rows.length * 28,
       }}
       columns={[
-        { label: 'Group', cell: (r) => r.label },
+        { label: 'Group', cell: (r) => r.group },
         { label: 'NPS', numeric: true, cell: (r) => signed(r.score) },
         {
           label: '95% interval',
