@@ -16,6 +16,9 @@ it.each([
   ['/pulses', '/surveys'],
   ['/roadmap/abc/ship', '/roadmap'],
   ['/changelog/abc', '/roadmap'],
+  ['/feedback/abc/decline', '/feedback'],
+  ['/inbox', '/feedback'],
+  ['/admin/webhooks', undefined],
   ['/teamsters', undefined],
   ['/account', undefined],
 ])('marks %s as under %s', (path, expected) => {
