@@ -24,7 +24,7 @@ import {
   stateProblem,
   TITLE_MAX,
 } from './model.ts';
-import { sendToAll } from './service-reminders.ts';
+import { REMIND_DAYS_BEFORE_CLOSE, remindNonRespondents, sendToAll } from './service-reminders.ts';
 import {
   audienceOf,
   auditActor,
@@ -362,17 +362,20 @@ export async function closeSurvey(
 }
 
 /**
- * Background work: opens drafts whose opening day has come and closes open
- * surveys whose closing day has passed. Safe on several instances: each move
- * is a conditional update under a row lock, so the second attempt conflicts.
+ * Background work: opens drafts whose opening day has come, reminds those
+ * who have not answered once in the last two days (when mail is configured),
+ * and closes open surveys whose closing day has passed. Safe on several
+ * instances: each move and each reminder is a conditional update, so the
+ * second attempt conflicts.
  */
 export async function runSurveySchedule(
   deps: SurveyDeps,
   now: Date = new Date(),
-): Promise<{ opened: string[]; closed: string[] }> {
+): Promise<{ opened: string[]; closed: string[]; reminded: string[] }> {
   const day = today(now);
   const opened: string[] = [];
   const closed: string[] = [];
+  const reminded: string[] = [];
   for (const survey of await surveysIn(deps.handle.db, ['draft', 'open'])) {
     try {
       if (survey.state === 'draft' && survey.opensOn && survey.opensOn <= day) {
@@ -382,6 +385,16 @@ export async function runSurveySchedule(
       } else if (survey.state === 'open' && survey.closesOn && survey.closesOn < day) {
         await closeSurvey(deps, null, survey.id, now);
         closed.push(survey.id);
+      } else if (
+        survey.state === 'open' &&
+        deps.mailer &&
+        survey.closesOn &&
+        survey.closesOn <= addDays(day, REMIND_DAYS_BEFORE_CLOSE) &&
+        (survey.remindedAt ?? '') < addDays(survey.closesOn, -REMIND_DAYS_BEFORE_CLOSE)
+      ) {
+        // Once, in the last days: a reminder to those who have not answered.
+        await remindNonRespondents(deps, null, survey.id, now);
+        reminded.push(survey.id);
       }
     } catch (error) {
       if (error instanceof Conflict) continue; // another instance moved it first
@@ -392,5 +405,11 @@ export async function runSurveySchedule(
       throw error;
     }
   }
-  return { opened, closed };
+  return { opened, closed, reminded };
+}
+
+function addDays(day: string, days: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
 }

@@ -18,7 +18,7 @@ import {
   type SurveyDeps,
   surveyOrThrow,
 } from './service-support.ts';
-import { hashSet, markReminded, teamCounts } from './store.ts';
+import { claimReminder, hashSet, teamCounts } from './store.ts';
 
 /** The link to a survey's answer form. */
 export function surveyLink(deps: Pick<SurveyDeps, 'config'>, id: string): string {
@@ -141,6 +141,9 @@ export async function surveyProgress(
 
 const REMINDER_GAP_MS = 24 * 3600 * 1000;
 
+/** Automatic reminders go out this many days before a survey closes. */
+export const REMIND_DAYS_BEFORE_CLOSE = 2;
+
 /**
  * Emails a reminder to everyone invited who has not answered (never to those
  * who did); at most once a day per survey. Returns how many were sent.
@@ -160,10 +163,10 @@ export async function remindNonRespondents(
       'Email is not configured (PAVED_SMTP_URL), so paved cannot send reminders; the home page banner still reminds everyone who has not answered.',
     );
   }
-  if (survey.remindedAt && now.getTime() - Date.parse(survey.remindedAt) < REMINDER_GAP_MS) {
+  const since = new Date(now.getTime() - REMINDER_GAP_MS).toISOString();
+  if (!(await claimReminder(db, id, now.toISOString(), since))) {
     throw new Conflict('A reminder went out less than a day ago; send the next one tomorrow.');
   }
-  await markReminded(db, id, now.toISOString());
   const pending = (await audienceStatus(deps, survey)).filter((p) => !p.answered);
   const sent = await sendToAll(deps, survey, pending, 'reminder');
   await recordAudit(db, {

@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { testSecret } from '../../test/app.ts';
 import { describeEngines } from '../../test/engines.ts';
 import { countRows } from '../../test/factories.ts';
+import { startSmtpServer } from '../../test/smtp.ts';
 import { Conflict, Forbidden, InvalidInput } from '../core/errors.ts';
 import { anonymityK } from '../core/privacy.ts';
 import { setSetting } from '../core/settings.ts';
@@ -203,19 +204,62 @@ describeEngines('surveys service', (handle) => {
       opensOn: '2026-12-01',
     });
     const first = await runSurveySchedule(org.deps, new Date('2026-11-01T08:00:00Z'));
-    expect(first).toEqual({ opened: [due.id], closed: [] });
+    expect(first).toEqual({ opened: [due.id], closed: [], reminded: [] });
     // A second instance running the same work finds nothing to do.
     expect(await runSurveySchedule(org.deps, new Date('2026-11-01T08:00:00Z'))).toEqual({
       opened: [],
       closed: [],
+      reminded: [],
     });
     expect(await runSurveySchedule(org.deps, new Date('2026-11-30T23:00:00Z'))).toEqual({
       opened: [],
       closed: [],
+      reminded: [],
     });
     const last = await runSurveySchedule(org.deps, new Date('2026-12-01T00:10:00Z'));
-    expect(last).toEqual({ opened: [later.id], closed: [due.id] });
+    expect(last).toEqual({ opened: [later.id], closed: [due.id], reminded: [] });
     expect((await getSurvey(handle().db, due.id))?.state).toBe('closed');
     expect(await countRows(handle().db, 'survey_participation')).toBe(0);
+  });
+
+  it('reminds those who have not answered once, two days before closing, when mail is configured', async () => {
+    const smtp = await startSmtpServer();
+    try {
+      const org = await seedSurveyOrg(handle(), ORG, { PAVED_SMTP_URL: smtp.url });
+      const draft = await createSurvey(handle().db, org.platform, {
+        title: 'Q4',
+        period: '2026-Q4',
+        audience: 'all',
+        closesOn: '2026-11-30',
+      });
+      const survey = await openSurvey(
+        org.deps,
+        org.platform,
+        draft.id,
+        new Date('2026-11-02T09:00:00Z'),
+      );
+      expect(smtp.messages).toHaveLength(19);
+      const answered = org.all.slice(0, 15);
+      for (const p of answered) await submitResponse(org.deps, p, survey.id, { nps: 7 });
+      smtp.messages.length = 0;
+      expect(
+        (await runSurveySchedule(org.deps, new Date('2026-11-27T09:00:00Z'))).reminded,
+      ).toEqual([]);
+      expect(
+        (await runSurveySchedule(org.deps, new Date('2026-11-28T09:00:00Z'))).reminded,
+      ).toEqual([survey.id]);
+      expect(
+        (await runSurveySchedule(org.deps, new Date('2026-11-29T10:00:00Z'))).reminded,
+      ).toEqual([]);
+      expect(smtp.messages.flatMap((m) => m.to).sort()).toEqual(
+        org.all
+          .slice(15)
+          .map((p) => p.email)
+          .sort(),
+      );
+      expect(smtp.messages[0]!.raw).toContain('You have not answered Q4 yet.');
+    } finally {
+      await smtp.stop();
+    }
   });
 });

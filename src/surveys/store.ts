@@ -272,8 +272,24 @@ export async function moveSurvey(
   return Number(result.numUpdatedRows) > 0;
 }
 
-export async function markReminded(db: Db, id: string, at: string): Promise<void> {
-  await db.updateTable('surveys').set({ reminded_at: at }).where('id', '=', id).execute();
+/**
+ * Claims the next reminder of an open survey: true when no reminder went out
+ * since `notSince` (a conditional update, so of two instances only one sends).
+ */
+export async function claimReminder(
+  db: Db,
+  id: string,
+  at: string,
+  notSince: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('surveys')
+    .set({ reminded_at: at })
+    .where('id', '=', id)
+    .where('state', '=', 'open')
+    .where((eb) => eb.or([eb('reminded_at', 'is', null), eb('reminded_at', '<', notSince)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 export * from './store-answers.ts';
