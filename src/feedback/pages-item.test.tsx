@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeEngines } from '../../test/engines.ts';
 import { get, post, seedPages } from './pages-testing.ts';
-import { addInternalNote, postFeedback, voteFor } from './service.ts';
+import { addInternalNote, changeStatus, postFeedback, voteFor } from './service.ts';
 import { getItem } from './store.ts';
 
 describeEngines('feedback item page', (handle) => {
@@ -180,6 +180,21 @@ describeEngines('feedback item page', (handle) => {
     const vote = await post(handle(), `${path}/vote`, {}, ada);
     expect(vote.status).toBe(409);
     expect(vote.html).toContain('<a href="#field-vote">');
+  });
+
+  it('links a shipped item to its changelog entry', async () => {
+    const { alan, barbara, item, path } = await seeded();
+    for (const [status, note] of [
+      ['acknowledged', 'Seen.'],
+      ['planned', 'Next month.'],
+      ['in-progress', 'Started.'],
+      ['shipped', 'Runners scale up at 8:45 now.'],
+    ] as const) {
+      await changeStatus(handle().db, barbara.ctx, item.id, { status, note });
+    }
+    const page = await get(handle(), path, alan);
+    expect(page.html).toContain('<h2 id="we-did">You said, we did</h2>');
+    expect(page.html).toMatch(/<a href="\/changelog\/[^"]+">Deploys wait for a runner<\/a>/);
   });
 
   it('refuses triage to developers and answers unknown items with 404', async () => {

@@ -21,6 +21,7 @@ import {
   SelectField,
 } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
+import { changelogPath } from '../roadmap/changelog.ts';
 import { STATUS_LABELS } from '../roadmap/model.ts';
 import { itemPath as roadmapPath } from '../roadmap/service.ts';
 import { itemsLinking } from '../roadmap/store.ts';
@@ -37,6 +38,7 @@ import {
 } from './pages-shared.tsx';
 import { type FeedbackDetail, getFeedback } from './service.ts';
 import { ackSlaDays } from './settings.ts';
+import { changelogEntriesFor } from './store-views.ts';
 
 const DONE: Record<string, string> = {
   posted:
@@ -70,7 +72,10 @@ export async function itemPage(
   const detail = await getFeedback(db, actor, id);
   const { item } = detail;
   const slaDays = await getSetting(db, ackSlaDays);
-  const roadmap = await itemsLinking(db, item.id);
+  const [roadmap, changelog] = await Promise.all([
+    itemsLinking(db, item.id),
+    changelogEntriesFor(db, item.id),
+  ]);
   const triage = can(actor, 'feedback.triage');
   const done = DONE[c.req.query('done') ?? ''];
   const csrf = c.get('csrfToken');
@@ -136,6 +141,19 @@ export async function itemPage(
               <li>
                 <a href={roadmapPath(r.id)}>{r.title}</a>{' '}
                 <span class="status">{STATUS_LABELS[r.status]}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {changelog.length > 0 ? (
+        <section aria-labelledby="we-did">
+          <h2 id="we-did">You said, we did</h2>
+          <ul>
+            {changelog.map((e) => (
+              <li>
+                <a href={changelogPath(e.id)}>{e.title}</a>
+                {e.breaking ? ' (breaking change)' : ''}, <DateText iso={e.publishedAt} />
               </li>
             ))}
           </ul>

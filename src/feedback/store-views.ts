@@ -104,3 +104,24 @@ export async function itemsWithUnread(db: Db, userId: string): Promise<Set<strin
     .execute();
   return new Set(rows.map((r) => decodeURIComponent(r.link.slice('/feedback/'.length))));
 }
+
+/** The changelog entries that answer an item ("you said, we did"), newest first. */
+export async function changelogEntriesFor(
+  db: Db,
+  feedbackId: string,
+): Promise<{ id: string; title: string; publishedAt: string; breaking: boolean }[]> {
+  const rows = await db
+    .selectFrom('changelog_feedback as l')
+    .innerJoin('changelog_entries as e', 'e.id', 'l.entry_id')
+    .select(['e.id', 'e.title', 'e.published_at', 'e.breaking'])
+    .where('l.feedback_id', '=', feedbackId)
+    .orderBy('e.published_at', 'desc')
+    .orderBy('e.id', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    publishedAt: r.published_at,
+    breaking: Number(r.breaking) === 1,
+  }));
+}
