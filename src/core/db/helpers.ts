@@ -4,7 +4,9 @@ import type { Db, Engine } from './index.ts';
 
 /** A random, opaque, non-time-ordered id. */
 export function newId(): string {
-  return randomBytes(12).toString('base64url');
+  const id = randomBytes(12).toString('base64url');
+  // Never a leading "-": the CLI would read `paved feedback show -x…` as an option.
+  return id.startsWith('-') ? `_${id.slice(1)}` : id;
 }
 
 /** The current time as ISO 8601 UTC, the one format paved stores. */
