@@ -184,14 +184,16 @@ export const ValueSchema = z
         label: z.string(),
         measure: z.string(),
         unit: z.enum(['minutes', 'hours']),
-        per: z.enum(['deploy']),
+        per: z.enum(['deploy', 'developer']),
+        period: z.enum(['month', 'quarter']),
         weekly: z.string().openapi({ description: 'What the weekly hours are hours of' }),
         chosenAt: z.string(),
         chosenBy: z.string().nullable(),
       })
       .nullable()
       .openapi({ description: 'null until the platform team chooses the outcome' }),
-    window: z.number().int().openapi({ description: 'Months compared before and after adoption' }),
+    window: z.number().int().openapi({ description: 'Periods compared before and after adoption' }),
+    periodUnit: z.enum(['month', 'quarter']),
     estimate: z
       .object({
         method: z.enum(['difference-in-differences', 'before-after']),
@@ -225,13 +227,19 @@ export const ValueSchema = z
         hours: z.number().nullable().openapi({ description: 'Negative: hours saved a week' }),
         low: z.number().nullable(),
         high: z.number().nullable(),
-        deploysPerWeek: z.number(),
+        volume: z
+          .number()
+          .openapi({
+            description: 'Deploys a week, or developers (hours lost), in the teams using it now',
+          }),
         teams: z.number().int(),
       })
       .nullable(),
     cohorts: z.array(
       z.object({
-        month: z.string(),
+        period: z
+          .string()
+          .openapi({ description: 'Adoption month (YYYY-MM) or quarter (YYYY-Qn)' }),
         teams: z.number().int(),
         comparisonTeams: z.number().int(),
         effect: z.number().nullable(),

@@ -200,7 +200,7 @@ function valueText(io: Io, f: ValueJson): string {
       (w.low !== null && w.high !== null
         ? ` (95% interval: ${weekly(w.low)} to ${weekly(w.high)}).`
         : '.'),
-    `Per deploy: ${signed(e.effect, o.unit)}` +
+    `Per ${o.per}: ${signed(e.effect, o.unit)}` +
       (e.interval
         ? ` (95% interval ${signed(e.interval.low, o.unit)} to ${signed(e.interval.high, o.unit)})`
         : ', too few teams for an interval') +
@@ -212,7 +212,11 @@ function valueText(io: Io, f: ValueJson): string {
   parts.push(lines.map((l) => wrap(l, '')).join('\n'));
   parts.push(
     formatTable(
-      ['Months from adoption', `Difference (${o.unit})`, 'Teams'],
+      [
+        `${f.periodUnit === 'quarter' ? 'Quarters' : 'Months'} from adoption`,
+        `Difference (${o.unit})`,
+        'Teams',
+      ],
       f.eventStudy
         .filter((p) => p.effect !== null)
         .map((p) => [String(p.offset), num(p.effect, 2), String(p.teams)]),

@@ -2,6 +2,8 @@ import { expect, it } from 'vitest';
 import { describeEngines, type TestDb } from '../../test/engines.ts';
 import { buildTeam, seedOrg } from '../../test/factories.ts';
 import { setSetting } from '../core/settings.ts';
+import { closeSurvey, createSurvey, openSurvey, submitResponse } from '../surveys/service.ts';
+import { seedSurveyOrg } from '../surveys/testing.ts';
 import { addCapability, adopt, deploy, writeEvents } from './figures-testing.ts';
 import { valueFigures } from './figures-value.ts';
 import { valueOutcomes } from './value-outcomes.ts';
@@ -90,11 +92,11 @@ describeEngines('value figures', (db) => {
     expect(f.estimate!.baseline).toBeCloseTo(15.5, 9);
     // Two adopting teams are too few to resample: no interval rather than a false one.
     expect(f.estimate!.interval).toBeNull();
-    expect(f.cohorts).toEqual([{ month: '2026-03', teams: 2, comparisonTeams: 2, effect: -3.25 }]);
+    expect(f.cohorts).toEqual([{ period: '2026-03', teams: 2, comparisonTeams: 2, effect: -3.25 }]);
     // Teams adopted now: A, B, D (E left). Their deploys in the 90 days before 15 Jun:
     // 15 Apr, 15 May and 2 Jun each = 9, over 90/7 weeks = 0.7 a week.
     expect(f.perWeek!.teams).toBe(3);
-    expect(f.perWeek!.deploysPerWeek).toBeCloseTo(0.7, 9);
+    expect(f.perWeek!.volume).toBeCloseTo(0.7, 9);
     expect(f.perWeek!.hours).toBeCloseTo((-3.25 / 60) * 0.7, 9);
     expect(f.perWeek!.low).toBeNull();
     // The event study of the adopting teams: the adoption month (0) has A's 11 − 11 = 0 only.
@@ -111,5 +113,63 @@ describeEngines('value figures', (db) => {
     expect(f.outcome).toMatchObject({ outcome: 'lead-time', unit: 'hours' });
     expect(f.estimate!.effect).toBeNull();
     expect(f.perWeek).toBeNull();
+  });
+
+  it('measures hours lost from closed surveys per quarter, per developer of the teams using it', async () => {
+    // Engineering's own six answer too, so its own cell never has to take in a team.
+    const org = await seedSurveyOrg(db(), [
+      { slug: 'engineering', people: 6 },
+      { slug: 'payments', parent: 'engineering', people: 8 },
+      { slug: 'platform', parent: 'engineering', people: 8 },
+      { slug: 'search', parent: 'engineering', people: 8 },
+    ]);
+    const capability = await addCapability(db(), 'ci-runners');
+    await adopt(db(), capability.id, org.teams.payments!, [
+      { to: 'adopted', at: '2026-08-03T09:00:00Z' },
+    ]);
+    // Payments loses 4–8 hours a week (6) before adopting in Q3 and 1–2 (1.5) after; the
+    // others 2–4 (3) throughout. Q3 itself is the adoption quarter: shown, not compared.
+    const payments: Record<string, '4-8' | '2-4' | '1-2'> = {
+      '2026-Q1': '4-8',
+      '2026-Q2': '4-8',
+      '2026-Q3': '2-4',
+      '2026-Q4': '1-2',
+    };
+    for (const [period, bucket] of Object.entries(payments)) {
+      const draft = await createSurvey(db().db, org.platform, {
+        title: `${period} platform survey`,
+        period,
+        audience: 'all',
+        questions: [],
+      });
+      const survey = await openSurvey(org.deps, org.platform, draft.id);
+      for (const team of ['engineering', 'payments', 'platform', 'search']) {
+        for (const person of org.people[team]!) {
+          await submitResponse(org.deps, person, survey.id, {
+            hoursLost: team === 'payments' ? bucket : '2-4',
+          });
+        }
+      }
+      await closeSurvey(org.deps, org.platform, survey.id);
+    }
+    await setSetting(db().db, valueOutcomes, {
+      [capability.id]: { outcome: 'hours-lost', chosenAt: '2025-12-01T00:00:00Z', chosenBy: null },
+    });
+    const f = await valueFigures(db().db, capability, { now: NOW, replicates: 99 });
+    expect(f).toMatchObject({ periodUnit: 'quarter', window: 4 });
+    expect(f.outcome).toMatchObject({ outcome: 'hours-lost', per: 'developer', unit: 'hours' });
+    // One adopting team against two that had not: before/after, 1.5 − 6 = −4.5 hours a week.
+    expect(f.estimate).toMatchObject({
+      causal: false,
+      adoptingTeams: 1,
+      baseline: 6,
+      interval: null,
+    });
+    expect(f.estimate!.effect).toBeCloseTo(-4.5, 9);
+    expect(f.cohorts.map((c) => c.period)).toEqual(['2026-Q3']);
+    // Eight developers in Payments: 36 hours of their time a week.
+    expect(f.perWeek).toMatchObject({ volume: 8, teams: 1 });
+    expect(f.perWeek!.hours).toBeCloseTo(-36, 9);
+    expect(f.eventStudy.find((p) => p.offset === 0)).toMatchObject({ effect: -3, teams: 1 });
   });
 });

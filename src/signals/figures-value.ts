@@ -7,7 +7,9 @@
 // complete ones count; a team-month's value is the mean over its successful
 // production deploys (sums and counts add up exactly from the daily
 // aggregate, a median would need every deploy); deploys per week are those
-// of the teams in `adopted` now, over the last 90 days.
+// of the teams in `adopted` now, over the last 90 days. Hours lost come per
+// survey quarter (value-hours-lost.ts), compared four quarters either side,
+// and count the active people of the teams in `adopted` now.
 
 import { sql } from 'kysely';
 import type { Capability } from '../capabilities/model.ts';
@@ -24,6 +26,7 @@ import {
   monthKey,
   type UnitSeries,
 } from './did.ts';
+import { hoursLostByTeam, quarterIndex, quarterKey } from './value-hours-lost.ts';
 import {
   inHours,
   OUTCOME_INFO,
@@ -43,6 +46,8 @@ export interface ValueFigures {
   outcome: (OutcomeChoice & OutcomeInfo) | null;
   /** Periods compared before and after adoption. */
   window: number;
+  /** What a period is: months for deploy outcomes, survey quarters for hours lost. */
+  periodUnit: 'month' | 'quarter';
   estimate: {
     method: DidEstimate['method'];
     causal: boolean;
@@ -56,20 +61,28 @@ export interface ValueFigures {
     tooFewBefore: number;
     tooRecent: number;
   } | null;
-  /** The effect as hours per week over the adopting teams' deploys (negative: time saved). */
+  /**
+   * The effect as hours per week (negative: time saved): times the adopting
+   * teams' deploys a week, or times their developers for hours lost.
+   */
   perWeek: {
     hours: number | null;
     low: number | null;
     high: number | null;
-    deploysPerWeek: number;
+    /** Deploys a week, or developers, in the teams using it now. */
+    volume: number;
     teams: number;
   } | null;
-  cohorts: (Omit<CohortEstimate, 'period'> & { month: string })[];
+  /** Each adoption cohort; `period` is `YYYY-MM` or `YYYY-Qn`. */
+  cohorts: (Omit<CohortEstimate, 'period'> & { period: string })[];
   eventStudy: EventStudyPoint[];
 }
 
-/** Each active team's first month in `adopted` for the capability, as a month index. */
-async function firstAdoptions(db: Db, capabilityId: string): Promise<Map<string, number>> {
+/** Periods compared either side of adoption, by kind of period. */
+export const WINDOWS = { month: DID_DEFAULTS.window, quarter: 4 } as const;
+
+/** Each active team's first move to `adopted` for the capability (ISO time). */
+async function firstAdoptions(db: Db, capabilityId: string): Promise<Map<string, string>> {
   const rows = await db
     .selectFrom('adoption_events as e')
     .innerJoin('teams as t', 't.id', 'e.team_id')
@@ -79,7 +92,7 @@ async function firstAdoptions(db: Db, capabilityId: string): Promise<Map<string,
     .groupBy('e.team_id')
     .select((eb) => ['e.team_id', eb.fn.min('e.at').as('first_at')])
     .execute();
-  return new Map(rows.map((r) => [r.team_id, monthIndex(String(r.first_at).slice(0, 7))]));
+  return new Map(rows.map((r) => [r.team_id, String(r.first_at)]));
 }
 
 // A literal so PostgreSQL sees the grouped expression as the selected one.
@@ -120,11 +133,8 @@ async function monthlyOutcome(
   return out;
 }
 
-/** Successful production deploys per week of the teams now in `adopted`. */
-async function adoptingVolume(db: Db, capabilityId: string, today: string) {
-  const from = new Date(Date.parse(`${today}T00:00:00Z`) - VOLUME_DAYS * DAY)
-    .toISOString()
-    .slice(0, 10);
+/** The active teams now in `adopted`. */
+async function adoptedNow(db: Db, capabilityId: string): Promise<string[]> {
   const states = await db
     .selectFrom('adoption_events as e')
     .innerJoin('teams as t', 't.id', 'e.team_id')
@@ -143,8 +153,30 @@ async function adoptingVolume(db: Db, capabilityId: string, today: string) {
     .where('e.to_state', '=', 'adopted')
     .select('e.team_id')
     .execute();
-  const teams = states.map((s) => s.team_id);
-  if (teams.length === 0) return { deploysPerWeek: 0, teams: 0 };
+  return states.map((s) => s.team_id);
+}
+
+/** What the weekly conversion multiplies by, over the teams now in `adopted`. */
+async function adoptingVolume(
+  db: Db,
+  capabilityId: string,
+  per: OutcomeInfo['per'],
+  today: string,
+) {
+  const teams = await adoptedNow(db, capabilityId);
+  if (teams.length === 0) return { volume: 0, teams: 0 };
+  if (per === 'developer') {
+    const row = await db
+      .selectFrom('people')
+      .where('team_id', 'in', teams)
+      .where('inactive_since', 'is', null)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    return { volume: Number(row?.n ?? 0), teams: teams.length };
+  }
+  const from = new Date(Date.parse(`${today}T00:00:00Z`) - VOLUME_DAYS * DAY)
+    .toISOString()
+    .slice(0, 10);
   const row = await db
     .selectFrom('signal_team_days')
     .where('team_id', 'in', teams)
@@ -152,7 +184,7 @@ async function adoptingVolume(db: Db, capabilityId: string, today: string) {
     .where('day', '<', today)
     .select((eb) => eb.fn.sum<number>('deploys').as('deploys'))
     .executeTakeFirst();
-  return { deploysPerWeek: Number(row?.deploys ?? 0) / (VOLUME_DAYS / 7), teams: teams.length };
+  return { volume: Number(row?.deploys ?? 0) / (VOLUME_DAYS / 7), teams: teams.length };
 }
 
 /**
@@ -168,33 +200,39 @@ export async function valueFigures(
   const now = opts.now ?? new Date();
   const today = now.toISOString().slice(0, 10);
   const choice = (await getSetting(db, valueOutcomes))[capability.id] ?? null;
+  const info = choice ? OUTCOME_INFO[choice.outcome] : null;
+  const periodUnit = info?.period ?? 'month';
   const base = {
     capability: { slug: capability.slug, name: capability.name },
-    window: DID_DEFAULTS.window,
+    window: WINDOWS[periodUnit],
+    periodUnit,
   };
-  if (!choice) {
+  if (!choice || !info) {
     return { ...base, outcome: null, estimate: null, perWeek: null, cohorts: [], eventStudy: [] };
   }
-  const info = OUTCOME_INFO[choice.outcome];
-  const thisMonth = `${today.slice(0, 7)}-01`;
   const [adopted, values] = await Promise.all([
     firstAdoptions(db, capability.id),
-    monthlyOutcome(db, choice.outcome, thisMonth),
+    choice.outcome === 'hours-lost'
+      ? hoursLostByTeam(db)
+      : monthlyOutcome(db, choice.outcome, `${today.slice(0, 7)}-01`),
   ]);
+  const periodOf = (iso: string) =>
+    periodUnit === 'quarter' ? quarterIndex(iso) : monthIndex(iso.slice(0, 7));
+  const keyOf = (index: number) => (periodUnit === 'quarter' ? quarterKey(index) : monthKey(index));
   // Only whole months: a team that adopted this month has no complete month after it yet.
-  const units: UnitSeries[] = [...values].map(([teamId, series]) => ({
-    id: teamId,
-    adoptedAt: adopted.get(teamId) ?? null,
-    values: series,
-  }));
+  const units: UnitSeries[] = [...values].map(([teamId, series]) => {
+    const first = adopted.get(teamId);
+    return { id: teamId, adoptedAt: first ? periodOf(first) : null, values: series };
+  });
   const estimate = estimateEffect(units, {
     ...DID_DEFAULTS,
+    window: WINDOWS[periodUnit],
     replicates: opts.replicates ?? DID_DEFAULTS.replicates,
     seed: `value/${capability.slug}/${choice.outcome}`,
   });
-  const volume = await adoptingVolume(db, capability.id, today);
+  const volume = await adoptingVolume(db, capability.id, info.per, today);
   const toWeek = (x: number | null | undefined) =>
-    x === null || x === undefined ? null : inHours(x, info.unit) * volume.deploysPerWeek;
+    x === null || x === undefined ? null : inHours(x, info.unit) * volume.volume;
   return {
     ...base,
     outcome: { ...choice, ...info },
@@ -218,7 +256,7 @@ export async function valueFigures(
             high: toWeek(estimate.interval?.high),
             ...volume,
           },
-    cohorts: estimate.cohorts.map(({ period, ...rest }) => ({ month: monthKey(period), ...rest })),
+    cohorts: estimate.cohorts.map(({ period, ...rest }) => ({ period: keyOf(period), ...rest })),
     eventStudy: estimate.eventStudy,
   };
 }

@@ -167,7 +167,7 @@ describeEngines('figures pages', (handle) => {
       platform,
     );
     expect(bad.status).toBe(400);
-    expect(bad.html).toContain('Choose one of deploy-duration, lead-time.');
+    expect(bad.html).toContain('Choose one of deploy-duration, lead-time, hours-lost.');
     const done = await post(
       handle(),
       '/figures/value/ci-runners/outcome',

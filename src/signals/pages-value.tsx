@@ -99,6 +99,13 @@ function Method({ f }: { f: ValueFigures }) {
   );
 }
 
+/** `Months from adoption` or `Quarters from adoption`. */
+const fromAdoption = (f: ValueFigures) =>
+  `${f.periodUnit === 'quarter' ? 'Quarters' : 'Months'} from adoption`;
+
+/** `Jun 2025`, or a quarter as it is. */
+const periodText = (key: string) => (key.includes('Q') ? key : monthSpan(key));
+
 function EventStudy({ f }: { f: ValueFigures }) {
   const unit = f.outcome!.unit;
   const rows = f.eventStudy.filter((p) => p.effect !== null) as {
@@ -116,10 +123,10 @@ function EventStudy({ f }: { f: ValueFigures }) {
     <Chart
       title={
         causal
-          ? 'Difference from teams that had not adopted it yet, by month from adoption'
-          : 'Change in adopting teams, by month from adoption'
+          ? `Difference from teams that had not adopted it yet, by ${f.periodUnit} from adoption`
+          : `Change in adopting teams, by ${f.periodUnit} from adoption`
       }
-      description={`Before adoption the difference averages ${change(mean(before), unit)}; after, ${change(mean(after), unit)}. Parallel trends show as points near zero before month 0.`}
+      description={`Before adoption the difference averages ${change(mean(before), unit)}; after, ${change(mean(after), unit)}. Parallel trends show as points near zero before ${f.periodUnit} 0.`}
       plot={{
         marks: [
           Plot.ruleY([0]),
@@ -127,12 +134,12 @@ function EventStudy({ f }: { f: ValueFigures }) {
           Plot.lineY(rows, { x: 'offset', y: 'effect' }),
           Plot.dot(rows, { x: 'offset', y: 'effect', fill: 'currentColor' }),
         ],
-        x: { label: 'Months from adoption', ticks: rows.map((r) => r.offset), tickFormat: 'd' },
+        x: { label: fromAdoption(f), ticks: rows.map((r) => r.offset), tickFormat: 'd' },
         y: { label: `Difference (${unit})`, grid: true },
         height: 240,
       }}
       columns={[
-        { label: 'Months from adoption', numeric: true, cell: (r) => r.offset },
+        { label: fromAdoption(f), numeric: true, cell: (r) => r.offset },
         { label: `Difference (${unit})`, numeric: true, cell: (r) => num(r.effect, 2) },
         { label: 'Adopting teams', numeric: true, cell: (r) => r.teams },
       ]}
@@ -149,8 +156,10 @@ function ValueBody({ f }: { f: ValueFigures }) {
     return (
       <EmptyState>
         Not enough data yet to say. It takes teams that adopted {f.capability.name} with at least
-        two whole months of {o.label.toLowerCase()} before and one after; deploy events with their
-        start time and commit times fill it.
+        two {f.periodUnit}s of {o.label.toLowerCase()} before and one after;{' '}
+        {o.per === 'developer'
+          ? 'closed surveys with enough answers per team fill it.'
+          : 'deploy events with their start time and commit times fill it.'}
       </EmptyState>
     );
   }
@@ -165,13 +174,17 @@ function ValueBody({ f }: { f: ValueFigures }) {
               {e.interval
                 ? `${LEVEL}: from ${weekly(f.perWeek.low!)} to ${weekly(f.perWeek.high!)} a week. `
                 : ''}
-              {num(f.perWeek.deploysPerWeek)} deploys a week in the{' '}
-              {plural(f.perWeek.teams, 'team')} using it now.
+              {o.per === 'developer'
+                ? plural(f.perWeek.volume, 'developer')
+                : `${num(f.perWeek.volume)} deploys a week`}{' '}
+              in the {plural(f.perWeek.teams, 'team')} using it now.
             </span>
           </dd>
         </div>
         <div class="figure">
-          <dt>{o.label}, per deploy</dt>
+          <dt>
+            {o.label}, per {o.per}
+          </dt>
           <dd>
             <span class="figure-value">{change(e.effect, o.unit)}</span>
             <span class="figure-note">
@@ -192,7 +205,7 @@ function ValueBody({ f }: { f: ValueFigures }) {
         caption="By the month teams adopted it"
         rows={f.cohorts}
         columns={[
-          { label: 'Adopted in', cell: (r) => monthSpan(r.month) },
+          { label: 'Adopted in', cell: (r) => periodText(r.period) },
           { label: 'Teams', numeric: true, cell: (r) => r.teams },
           { label: 'Comparison teams', numeric: true, cell: (r) => r.comparisonTeams },
           { label: `Change (${o.unit})`, numeric: true, cell: (r) => num(r.effect, 2) },

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { defineSetting } from '../core/settings.ts';
 
-export const VALUE_OUTCOMES = ['deploy-duration', 'lead-time'] as const;
+export const VALUE_OUTCOMES = ['deploy-duration', 'lead-time', 'hours-lost'] as const;
 export type ValueOutcome = (typeof VALUE_OUTCOMES)[number];
 
 export interface OutcomeInfo {
@@ -14,8 +14,10 @@ export interface OutcomeInfo {
   /** What one team-month's value is. */
   measure: string;
   unit: 'minutes' | 'hours';
-  /** What the weekly conversion multiplies by. */
-  per: 'deploy';
+  /** What the weekly conversion multiplies by: deploys or developers a week. */
+  per: 'deploy' | 'developer';
+  /** The periods teams are compared over. */
+  period: 'month' | 'quarter';
   /** What the weekly hours are hours of. */
   weekly: string;
 }
@@ -26,6 +28,7 @@ export const OUTCOME_INFO: Record<ValueOutcome, OutcomeInfo> = {
     measure: 'mean minutes a successful production deploy takes, per team and month',
     unit: 'minutes',
     per: 'deploy',
+    period: 'month',
     weekly: 'of deploy time',
   },
   'lead-time': {
@@ -33,7 +36,17 @@ export const OUTCOME_INFO: Record<ValueOutcome, OutcomeInfo> = {
     measure: 'mean hours from commit to production deploy of a change, per team and month',
     unit: 'hours',
     per: 'deploy',
+    period: 'month',
     weekly: 'of changes waiting to reach production',
+  },
+  'hours-lost': {
+    label: 'Hours lost per week',
+    measure:
+      'hours a week developers say they lose to friction with the platform (a team’s 10% trimmed mean), per team and survey quarter; self-reported, so an upper bound',
+    unit: 'hours',
+    per: 'developer',
+    period: 'quarter',
+    weekly: 'of developers’ time',
   },
 };
 
