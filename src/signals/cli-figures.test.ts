@@ -92,9 +92,7 @@ describeEngines('figures CLI', (handle) => {
     const out = await paved(ada, ['figures', 'delivery']);
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/\nLead time {12}4 hours \(median of 2 changes\)\n/);
-    expect(out.stdout).toMatch(
-      /Recovery +no resolved incident; 1 open, not averaged/,
-    );
+    expect(out.stdout).toMatch(/Recovery +no resolved incident; 1 open, not averaged/);
     // One deploy in 90 days: the median month has none.
     expect(out.stdout).toMatch(/payments +less than monthly +0\.1 +3\.0 +100% +– +1/);
     expect(widest(out.stdout)).toBeLessThanOrEqual(80);
