@@ -29,9 +29,9 @@ import { registerRoadmapApi } from './roadmap/api.ts';
 import { registerRoadmapPages } from './roadmap/pages.tsx';
 import { registerSignalsApi } from './signals/api.ts';
 import { registerFiguresApi } from './signals/api-figures.ts';
-import { registerFiguresPages } from './signals/pages-figures.tsx';
 import { registerGithubWebhook } from './signals/hooks.ts';
 import { registerSignalsPages } from './signals/pages.tsx';
+import { registerFiguresPages } from './signals/pages-figures.tsx';
 import { registerSurveysApi } from './surveys/api.ts';
 import { registerSurveysPages } from './surveys/pages.tsx';
 
@@ -183,7 +183,9 @@ export function createApp(deps: Deps): Hono<AppEnv> {
     }
     if (error instanceof Unauthorized && !isApi(c.req.path) && c.req.method === 'GET') {
       // A browser that is not signed in goes to the sign-in page and comes back.
-      return c.redirect(`/login?next=${encodeURIComponent(c.req.path)}`, 303);
+      const url = new URL(c.req.url);
+      // The query comes along: a pulse link's touchpoint must survive signing in.
+      return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 303);
     }
     if (error instanceof DomainError) {
       return refuse(c, error.status, error.message, {

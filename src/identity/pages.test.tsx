@@ -173,6 +173,8 @@ describeEngines('sign-in pages', (handle) => {
     const again = await testApp(handle()).request('/account', { headers: me.cookie });
     expect(again.status).toBe(303);
     expect(again.headers.get('location')).toBe('/login?next=%2Faccount');
+    const withQuery = await testApp(handle()).request('/account?tab=tokens');
+    expect(withQuery.headers.get('location')).toBe('/login?next=%2Faccount%3Ftab%3Dtokens');
     expect(await auditRows(handle(), 'session.delete')).toHaveLength(1);
     expect((await get(handle(), '/login?notice=signed-out')).html).toContain(
       'You have signed out.',
