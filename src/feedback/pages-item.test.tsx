@@ -26,6 +26,7 @@ describeEngines('feedback item page', (handle) => {
     expect(page.html).toContain('<a href="/capabilities/deploy-pipeline">Deploy pipeline</a>');
     expect(page.html).toContain('Vote for this</button>');
     expect(page.html).toContain('Follow this item</button>');
+    expect(page.html).toContain(`<a href="/feeds/feedback/${item.id}.atom">its Atom feed</a>`);
     expect(page.html).toContain('Nothing yet: the platform team has not answered.');
     expect(page.html).not.toContain('For the platform team');
     expect(page.html).not.toContain('Internal notes');

@@ -22,6 +22,7 @@ import {
 } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import { changelogPath } from '../roadmap/changelog.ts';
+import { FEEDS } from '../roadmap/feeds.ts';
 import { STATUS_LABELS } from '../roadmap/model.ts';
 import { itemPath as roadmapPath } from '../roadmap/service.ts';
 import { itemsLinking } from '../roadmap/store.ts';
@@ -193,6 +194,10 @@ function YourPart(props: { detail: FeedbackDetail; csrf: string | null; errors: 
         {viewer.subscribed
           ? 'You follow it: status changes reach your inbox.'
           : 'You do not follow it, so you hear nothing when its status changes.'}
+      </p>
+      <p>
+        Or follow it in a feed reader: <a href={FEEDS.feedback(item.id)}>its Atom feed</a>, with the
+        key from your <a href="/changelog#feeds">feed addresses</a>.
       </p>
       <div class="row-actions">
         {viewer.voted ? (
