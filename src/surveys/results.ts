@@ -5,7 +5,7 @@
 
 import { listCapabilities } from '../capabilities/store.ts';
 import type { Db } from '../core/db/index.ts';
-import { Conflict } from '../core/errors.ts';
+import { Conflict, NotFound } from '../core/errors.ts';
 import { parsePeriod, previousPeriod } from '../core/period.ts';
 import { type CutVerdict, decideCuts } from '../core/privacy.ts';
 import {
@@ -136,7 +136,7 @@ const HOURS_MIDPOINTS: readonly number[] = HOURS_BUCKETS.map((b) => b.midpoint);
  */
 export async function surveyResults(db: Db, id: string, by: Dimension): Promise<SurveyResults> {
   const survey = await getSurvey(db, id);
-  if (!survey) throw new Conflict('There is no such survey.');
+  if (!survey) throw new NotFound('There is no such survey.');
   if (survey.state !== 'closed') {
     throw new Conflict(
       'Results appear when the survey closes, so nobody can watch answers arrive.',
