@@ -62,6 +62,8 @@ export interface SignalInputs {
   onboardingShipsAt: string | null;
   /** The source id deploy links in incidents point at. */
   sourceId: string;
+  /** Usage is reported every this many months (a large organisation reports less often). */
+  usageEveryMonths?: number;
 }
 
 /** What each team is like: the truth behind its figures. */
@@ -216,7 +218,8 @@ export function* planSignals(
             at: iso(dayMs + rng.int(9, 17) * 3_600_000),
           });
         }
-        for (const c of using) {
+        const every = inputs.usageEveryMonths ?? 1;
+        for (const c of new Date(dayMs).getUTCMonth() % every === 0 ? using : []) {
           month.push({
             type: 'usage',
             id: nextId(`usage-${c.slug}`, team),

@@ -89,7 +89,8 @@ export async function writeSignals(
     events += pending.length;
     pending = [];
   };
-  for (const month of planSignals(rng, { ...inputs, sourceId: source.id }, profiles)) {
+  const plan = { usageEveryMonths: opts.large ? 3 : 1, ...inputs, sourceId: source.id };
+  for (const month of planSignals(rng, plan, profiles)) {
     pending.push(...month);
     if (pending.length >= CHUNK) {
       await flush();
