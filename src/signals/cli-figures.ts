@@ -17,11 +17,13 @@ import { ONBOARDING_MILESTONES } from './figures-onboarding.ts';
 import {
   CAUSE_WORDS,
   daysText,
+  hoursAmount,
   hoursText,
   monthSpan,
   num,
   percentText,
   plural,
+  weeklyInterval,
 } from './pages-figures-shared.tsx';
 import { VALUE_OUTCOMES } from './value-outcomes.ts';
 
@@ -196,9 +198,9 @@ function valueText(io: Io, f: ValueJson): string {
   const w = f.perWeek;
   const hours = w.hours!;
   const lines = [
-    `${hours <= 0 ? 'Saves' : 'Costs'} about ${amount(hours)} hours ${o.weekly} a week` +
+    `${hours <= 0 ? 'Saves' : 'Costs'} about ${hoursAmount(hours)} hours ${o.weekly} a week` +
       (w.low !== null && w.high !== null
-        ? ` (95% interval: ${weekly(w.low)} to ${weekly(w.high)}).`
+        ? ` (95% interval: ${weeklyInterval(w.low, w.high)}).`
         : '.'),
     `Per ${o.per}: ${signed(e.effect, o.unit)}` +
       (e.interval

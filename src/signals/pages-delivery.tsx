@@ -32,6 +32,10 @@ export const BAND_WORDS: Record<FrequencyBand, string> = {
 
 const WINDOWS = [30, 90, 180, 365];
 
+/** The last day of a window whose end is exclusive. */
+const lastDay = (end: string) =>
+  new Date(Date.parse(`${end}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+
 const bandText = (band: FrequencyBand | null) => (band ? BAND_WORDS[band] : 'No deploys');
 
 function deliveryHref(team: string | undefined, window: number) {
@@ -203,8 +207,8 @@ export function registerDeliveryPage(web: Hono<AppEnv>, { handle }: Deps): void 
         {figures ? (
           <>
             <p>
-              From {formatDate(figures.window.start)} to the end of the day before{' '}
-              {formatDate(figures.window.end)}.
+              From {formatDate(figures.window.start)} to {formatDate(lastDay(figures.window.end))}:
+              the {figures.window.days} whole days before today.
             </p>
             <Figures d={figures.overall} />
             {team ? (

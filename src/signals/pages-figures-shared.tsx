@@ -79,3 +79,19 @@ export function quarterChoices(current: string, now = new Date()): string[] {
   if (!keys.includes(current)) keys.unshift(current);
   return keys;
 }
+
+/** Hours a week, one decimal below ten: `3.1`, `194`. */
+export function hoursAmount(hours: number): string {
+  const abs = Math.abs(hours);
+  return abs < 10 ? abs.toFixed(1) : String(Math.round(abs));
+}
+
+/**
+ * A weekly interval in words (negative hours are saved): `from 134 to 250
+ * hours saved`, `from 1.7 to 2.0 hours lost`, `from 0.5 hours saved to 1.2 lost`.
+ */
+export function weeklyInterval(low: number, high: number): string {
+  if (high <= 0) return `from ${hoursAmount(high)} to ${hoursAmount(low)} hours saved`;
+  if (low >= 0) return `from ${hoursAmount(low)} to ${hoursAmount(high)} hours lost`;
+  return `from ${hoursAmount(low)} hours saved to ${hoursAmount(high)} hours lost`;
+}

@@ -24,18 +24,18 @@ import {
 } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import { type ValueFigures, valueFigures } from './figures-value.ts';
-import { monthSpan, num, plural, valuePath } from './pages-figures-shared.tsx';
+import {
+  hoursAmount,
+  monthSpan,
+  num,
+  plural,
+  valuePath,
+  weeklyInterval,
+} from './pages-figures-shared.tsx';
 import { chooseValueOutcome } from './service-value.ts';
 import { OUTCOME_INFO, VALUE_OUTCOMES, valueOutcomes } from './value-outcomes.ts';
 
 const LEVEL = '95% interval';
-
-/** `3.1 hours saved` / `0.8 hours lost` for a weekly figure (negative saves). */
-function weekly(hours: number): string {
-  const abs = Math.abs(hours);
-  const n = abs < 10 ? abs.toFixed(1) : String(Math.round(abs));
-  return `${n} ${n === '1.0' ? 'hour' : 'hours'} ${hours <= 0 ? 'saved' : 'lost'}`;
-}
 
 /** A change in the outcome's unit, signed: `+3.0 minutes`, `−4.2 hours`. */
 function change(value: number | null, unit: string): string {
@@ -54,9 +54,7 @@ function relative(effect: number, baseline: number): string {
 function weeklyAmount(f: ValueFigures): string | null {
   if (!f.outcome || !f.estimate || f.estimate.effect === null || !f.perWeek) return null;
   const hours = f.perWeek.hours ?? 0;
-  const abs = Math.abs(hours);
-  const amount = abs < 10 ? abs.toFixed(1) : String(Math.round(abs));
-  return `${hours <= 0 ? 'Saves' : 'Costs'} about ${amount} hours ${f.outcome.weekly} a week`;
+  return `${hours <= 0 ? 'Saves' : 'Costs'} about ${hoursAmount(hours)} hours ${f.outcome.weekly} a week`;
 }
 
 /** The one-sentence answer with its interval, for this page, the capability page and the list. */
@@ -65,9 +63,7 @@ export function valueHeadline(f: ValueFigures): string | null {
   if (!amount || !f.perWeek) return null;
   const { low, high } = f.perWeek;
   const interval =
-    low !== null && high !== null
-      ? ` (${LEVEL}: from ${weekly(low)} to ${weekly(high)} a week)`
-      : '';
+    low !== null && high !== null ? ` (${LEVEL}: ${weeklyInterval(low, high)} a week)` : '';
   return `${amount}${interval}`;
 }
 
@@ -172,7 +168,7 @@ function ValueBody({ f }: { f: ValueFigures }) {
             <span class="figure-value">{amount}</span>
             <span class="figure-note">
               {e.interval
-                ? `${LEVEL}: from ${weekly(f.perWeek.low!)} to ${weekly(f.perWeek.high!)} a week. `
+                ? `${LEVEL}: ${weeklyInterval(f.perWeek.low!, f.perWeek.high!)} a week. `
                 : ''}
               {o.per === 'developer'
                 ? plural(f.perWeek.volume, 'developer')
