@@ -227,11 +227,9 @@ export const ValueSchema = z
         hours: z.number().nullable().openapi({ description: 'Negative: hours saved a week' }),
         low: z.number().nullable(),
         high: z.number().nullable(),
-        volume: z
-          .number()
-          .openapi({
-            description: 'Deploys a week, or developers (hours lost), in the teams using it now',
-          }),
+        volume: z.number().openapi({
+          description: 'Deploys a week, or developers (hours lost), in the teams using it now',
+        }),
         teams: z.number().int(),
       })
       .nullable(),
