@@ -30,6 +30,33 @@ describeEngines('survey results', (handle) => {
     return openSurvey(org.deps, org.platform, draft.id);
   }
 
+  it('counts response rates per team from who answered, not from the coarsened answers', async () => {
+    // Payments (4) and Checkout (2) are under k, so their answers are stored as
+    // Engineering's own; Platform (5) answers 4 of 5, a cell under k at close.
+    const org = await seedSurveyOrg(handle(), [
+      { slug: 'engineering', people: 0 },
+      { slug: 'payments', parent: 'engineering', people: 4 },
+      { slug: 'checkout', parent: 'engineering', people: 2 },
+      { slug: 'platform', parent: 'engineering', people: 5 },
+    ]);
+    const q4 = await survey(org, '2026-Q4');
+    const answering = [
+      ...org.people.payments!.slice(0, 3),
+      ...org.people.checkout!.slice(0, 1),
+      ...org.people.platform!.slice(0, 4),
+    ];
+    for (const p of answering) await submitResponse(org.deps, p, q4.id, { nps: 9 });
+    await closeSurvey(org.deps, org.platform, q4.id);
+
+    const results = await surveyResults(handle().db, q4.id, 'team');
+    const cut = (label: string) => results.cuts.find((c) => c.label === label)!;
+    expect(cut('Everyone').responseRate).toMatchObject({ numerator: 8, denominator: 11 });
+    expect(cut('Engineering').responseRate).toMatchObject({ numerator: 8, denominator: 11 });
+    expect(cut('Platform').responseRate).toMatchObject({ numerator: 4, denominator: 5 });
+    // Under k invitees: no rate of its own.
+    expect(cut('Payments').responseRate).toBeNull();
+  });
+
   it('shows each cut with its figures, hides what the rules hide, and compares with the previous period', async () => {
     const org = await seedSurveyOrg(handle(), ORG);
     await capabilityFor(handle().db, 'deploy-pipeline', [org.teams.payments!, org.teams.platform!]);

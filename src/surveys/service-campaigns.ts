@@ -24,7 +24,12 @@ import {
   stateProblem,
   TITLE_MAX,
 } from './model.ts';
-import { REMIND_DAYS_BEFORE_CLOSE, remindNonRespondents, sendToAll } from './service-reminders.ts';
+import {
+  audienceStatus,
+  REMIND_DAYS_BEFORE_CLOSE,
+  remindNonRespondents,
+  sendToAll,
+} from './service-reminders.ts';
 import {
   audienceOf,
   auditActor,
@@ -339,8 +344,13 @@ export async function closeSurvey(
     const survey = (await getSurvey(trx, id))!;
     const k = survey.k ?? (await getSetting(trx, anonymityK));
     const cells = await responseCells(trx, id);
+    // Response rates per team come from the participation hashes, before they
+    // go: the answers' own segments were coarsened when written, so they would
+    // count a small team's answers for its parent.
     const perTeam = new Map<string, number>();
-    for (const c of cells) if (c.teamId) perTeam.set(c.teamId, (perTeam.get(c.teamId) ?? 0) + c.n);
+    for (const p of await audienceStatus(deps, survey, trx)) {
+      if (p.answered && p.teamId) perTeam.set(p.teamId, (perTeam.get(p.teamId) ?? 0) + 1);
+    }
     await setTeamResponded(trx, id, perTeam);
     const where = coarsenCells(cells, k, await parentLookup(trx));
     for (const cell of cells) {

@@ -2,6 +2,7 @@
 // team (teams with at least k invitees; never who, never when).
 
 import { recordAudit } from '../core/audit.ts';
+import type { Db } from '../core/db/index.ts';
 import { nowIso } from '../core/db/helpers.ts';
 import { Conflict } from '../core/errors.ts';
 import { authorize } from '../core/policy.ts';
@@ -80,8 +81,11 @@ export interface SurveyProgress {
   teams: Array<{ teamId: string; invited: number; notAnswered: number }>;
 }
 
-async function audienceStatus(deps: SurveyDeps, survey: Survey) {
-  const db = deps.handle.db;
+export async function audienceStatus(
+  deps: Pick<SurveyDeps, 'secret'>,
+  survey: Survey,
+  db: Db,
+) {
   const invitations = await hashSet(db, 'survey_invitations', survey.id);
   const participation = await hashSet(db, 'survey_participation', survey.id);
   const people = await audienceOf(db, survey, survey.openedAt ?? nowIso());
@@ -120,7 +124,7 @@ export async function surveyProgress(
         })),
     };
   }
-  const status = await audienceStatus(deps, survey);
+  const status = await audienceStatus(deps, survey, db);
   const notAnswered = new Map<string, number>();
   for (const p of status) {
     if (!p.answered && p.teamId) notAnswered.set(p.teamId, (notAnswered.get(p.teamId) ?? 0) + 1);
@@ -167,7 +171,7 @@ export async function remindNonRespondents(
   if (!(await claimReminder(db, id, now.toISOString(), since))) {
     throw new Conflict('A reminder went out less than a day ago; send the next one tomorrow.');
   }
-  const pending = (await audienceStatus(deps, survey)).filter((p) => !p.answered);
+  const pending = (await audienceStatus(deps, survey, db)).filter((p) => !p.answered);
   const sent = await sendToAll(deps, survey, pending, 'reminder');
   await recordAudit(db, {
     actor: auditActor(ctx),
