@@ -167,10 +167,6 @@ function unplannedText(io: Io, f: UnplannedJson): string {
 
 const signed = (x: number | null, unit: string) =>
   x === null ? '–' : `${x > 0 ? '+' : x < 0 ? '-' : ''}${Math.abs(x).toFixed(1)} ${unit}`;
-/** Hours with one decimal below ten, whole above. */
-const amount = (h: number) =>
-  Math.abs(h) < 10 ? Math.abs(h).toFixed(1) : String(Math.round(Math.abs(h)));
-const weekly = (h: number) => `${amount(h)} hours ${h <= 0 ? 'saved' : 'lost'}`;
 
 function valueText(io: Io, f: ValueJson): string {
   const parts = [bold(io, `${f.capability.name}: time saved or lost`)];

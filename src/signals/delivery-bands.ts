@@ -67,7 +67,7 @@ export function frequencyBand(
   const deploys = inWindow.reduce((s, d) => s + Math.max(0, d.deploys), 0);
   const weeks = Math.floor(window.days / 7);
   const months = Math.max(1, Math.floor(window.days / 30));
-  const monthSize = window.days < 30 ? window.days : 30;
+  const monthSize = Math.min(window.days, 30);
   const w = blocks(inWindow, endMs, 7, weeks);
   const m = blocks(inWindow, endMs, monthSize, months);
   const medianDaysPerWeek = median(w.map((b) => b.days));
