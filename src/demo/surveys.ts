@@ -699,7 +699,7 @@ async function writeSurveys(ctx: DemoContext, story: Story): Promise<void> {
 
   for (const round of rounds) {
     const open = round.closeAt === null;
-    ctx.progress(`Survey ${round.period}: ${open ? 'open, answers so far' : 'answers'}…`);
+    ctx.progress(`Survey ${round.period}: opening…`);
     const createdAt = new Date(round.openAt.getTime() - 7 * DAY);
     const created = await createSurvey(
       deps.handle.db,
@@ -731,9 +731,13 @@ async function writeSurveys(ctx: DemoContext, story: Story): Promise<void> {
         !(open && skipOpen.has((m.person.email ?? '').toLowerCase())) &&
         rng.chance(clamp(STORY.responseRate[round.index]! * m.keenness, 0.1, 0.95)),
     );
+    ctx.progress(
+      `Survey ${round.period}: ${respondents.length.toLocaleString('en')} of ${(survey.invited ?? 0).toLocaleString('en')} invited answer${open ? ' so far' : ''}…`,
+    );
     await writeAnswers(ctx, deps, rng, survey, rc, respondents, exp, bySlug, parentOf);
     const times: Record<string, Date> = { 'survey.open': round.openAt };
     if (round.closeAt) {
+      ctx.progress(`Survey ${round.period}: closing…`);
       await closeSurvey(deps, null, survey.id, round.closeAt);
       times['survey.close'] = round.closeAt;
     }
