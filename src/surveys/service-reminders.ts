@@ -2,8 +2,8 @@
 // team (teams with at least k invitees; never who, never when).
 
 import { recordAudit } from '../core/audit.ts';
-import type { Db } from '../core/db/index.ts';
 import { nowIso } from '../core/db/helpers.ts';
+import type { Db } from '../core/db/index.ts';
 import { Conflict } from '../core/errors.ts';
 import { authorize } from '../core/policy.ts';
 import { anonymityK } from '../core/privacy.ts';
@@ -81,11 +81,7 @@ export interface SurveyProgress {
   teams: Array<{ teamId: string; invited: number; notAnswered: number }>;
 }
 
-export async function audienceStatus(
-  deps: Pick<SurveyDeps, 'secret'>,
-  survey: Survey,
-  db: Db,
-) {
+export async function audienceStatus(deps: Pick<SurveyDeps, 'secret'>, survey: Survey, db: Db) {
   const invitations = await hashSet(db, 'survey_invitations', survey.id);
   const participation = await hashSet(db, 'survey_participation', survey.id);
   const people = await audienceOf(db, survey, survey.openedAt ?? nowIso());

@@ -164,7 +164,11 @@ export const pages: PageCase[] = [
   { path: '/ingestion/sources/jenkins-prod/rotate', name: 'event ingestion rotate confirmation' },
   { path: '/figures', name: 'figures landing' },
   { path: '/figures/onboarding', name: 'figures onboarding cohorts' },
-  { path: '/figures/onboarding?since=May', name: 'figures onboarding with a bad month', status: 400 },
+  {
+    path: '/figures/onboarding?since=May',
+    name: 'figures onboarding with a bad month',
+    status: 400,
+  },
   { path: '/figures/delivery', name: 'figures delivery for every team' },
   { path: '/figures/delivery?team=payments&window=30', name: 'figures delivery for one team' },
   { path: '/figures/delivery?window=3', name: 'figures delivery with a bad window', status: 400 },
