@@ -31,7 +31,12 @@ async function cli(handle: DbHandle, args: string[]) {
   const io: Io = {
     out: (t) => out.push(t),
     err: (t) => err.push(t),
-    env: { PAVED_DATABASE_URL: url, PAVED_DEMO_TODAY: TODAY },
+    // PostgreSQL needs the server secret: the demo's open survey keys its invitations with it.
+    env: {
+      PAVED_DATABASE_URL: url,
+      PAVED_DEMO_TODAY: TODAY,
+      PAVED_SECRET: 'paved-demo-test-secret-0123456789',
+    },
     isTty: false,
   };
   const code = await run(args, io);
