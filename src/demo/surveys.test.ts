@@ -60,6 +60,13 @@ describeEngines('surveys demo', (db) => {
       results.push(await surveyResults(db().db, s.id, 'team'));
     }
     const root = (i: number) => results[i]!.cuts.find((c) => c.key === 'all')!;
+    // Everyone's response rate is every respondent over every invitee.
+    for (const [i, s] of surveys.slice(0, CLOSED_SURVEYS).entries()) {
+      expect(root(i).responseRate).toMatchObject({
+        numerator: s.responded,
+        denominator: s.invited,
+      });
+    }
     const npsOf = (i: number) => {
       const f = root(i).nps;
       if (f.status !== 'shown') throw new Error(`NPS of survey ${i} is ${f.status}`);
