@@ -18,7 +18,7 @@ import { batchSize, chunk } from '../core/db/helpers.ts';
 import type { Db } from '../core/db/index.ts';
 import type { Database } from '../core/db/schema.ts';
 import { createLogger } from '../core/log.ts';
-import { type Period, parsePeriod, previousPeriod, quarterOf } from '../core/period.ts';
+import { type Period, previousPeriod, quarterOf } from '../core/period.ts';
 import type { Actor } from '../core/policy.ts';
 import { getSetting } from '../core/settings.ts';
 import type { Person } from '../org/model.ts';
@@ -129,7 +129,8 @@ export function surveyRounds(today: string): DemoRound[] {
     // Open by today (a few days in, when the quarter allows), closing a week from now at the earliest.
     const wanted = addDays(start, 35);
     const latest = addDays(today, -6);
-    const opensOn = [wanted < latest ? wanted : latest, start].sort()[1]!;
+    const earlier = [wanted, latest].sort()[0]!;
+    const opensOn = [earlier, start].sort()[1]!;
     const closesOn = [addDays(opensOn, 14), addDays(today, 7)].sort()[1]!;
     return {
       index,
@@ -471,7 +472,9 @@ async function demoEmails(ctx: DemoContext): Promise<Set<string>> {
 
 /** Stamps a survey and its audit rows with the demo's times instead of now. */
 async function backdate(db: Db, survey: Survey, times: Record<string, Date>, createdAt: Date) {
-  const last = Object.values(times).reduce((a, b) => (a > b ? a : b), createdAt);
+  const last = new Date(
+    Math.max(createdAt.getTime(), ...Object.values(times).map((t) => t.getTime())),
+  );
   await db
     .updateTable('surveys')
     .set({ created_at: createdAt.toISOString(), updated_at: last.toISOString() })
