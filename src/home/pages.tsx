@@ -30,9 +30,9 @@ export function registerHomePages(web: Hono<AppEnv>, deps: Deps): void {
           exit door, and shows the reasoning behind every decision.
         </p>
         <SurveyBanner surveys={surveys.map((s) => s.survey)} />
+        {onboarding ? <OnboardingHeadline {...onboarding} /> : null}
         <FeedbackHome db={handle.db} actor={c.get('actor')} />
         <RoadmapHome db={handle.db} actor={c.get('actor')} />
-        {onboarding ? <OnboardingHeadline {...onboarding} /> : null}
         <h2>Your organisation</h2>
         {people === 0 ? (
           <EmptyState>
