@@ -10,6 +10,7 @@ import type { RoleName } from '../src/core/policy.ts';
 import { ServerSecret } from '../src/core/secret.ts';
 import type { User } from '../src/identity/model.ts';
 import { createSession, createToken, createUser } from '../src/identity/store.ts';
+import { createDeps, startServer } from '../src/server.ts';
 
 /** The server secret every test app uses. */
 export const testSecret = ServerSecret.fromString('paved-test-secret-0123456789abcdef');
@@ -98,4 +99,13 @@ export async function signIn(
     bearer: { Authorization: `Bearer ${value}` },
     cookie: { Cookie: `${name}=${session.cookieValue}` },
   };
+}
+
+/**
+ * The whole app listening on a free port of 127.0.0.1 over a test database,
+ * for CLI tests that talk HTTP the way users do. Close it after the test.
+ */
+export function startTestServer(handle: DbHandle, secret = 'x'.repeat(32)) {
+  const config = loadConfig({ PAVED_PORT: '0', PAVED_SECRET: secret });
+  return startServer(createDeps(handle, config, createLogger('silent')));
 }

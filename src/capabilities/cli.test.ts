@@ -1,11 +1,8 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { captureIo, signIn, type TestUser } from '../../test/app.ts';
+import { captureIo, signIn, startTestServer, type TestUser } from '../../test/app.ts';
 import { describeEngines } from '../../test/engines.ts';
 import { seedOrg } from '../../test/factories.ts';
-import { loadConfig } from '../core/config.ts';
-import { createLogger } from '../core/log.ts';
 import { run } from '../main.ts';
-import { createDeps, startServer } from '../server.ts';
 
 const MANDATE = {
   category: 'security',
@@ -19,8 +16,7 @@ describeEngines('capabilities CLI', (handle) => {
   let people: Record<'ada' | 'barbara' | 'leader' | 'admin', TestUser>;
 
   beforeEach(async () => {
-    const config = loadConfig({ PAVED_PORT: '0', PAVED_SECRET: 'x'.repeat(32) });
-    server = await startServer(createDeps(handle(), config, createLogger('silent')));
+    server = await startTestServer(handle());
     await seedOrg(handle().db);
     people = {
       ada: await signIn(handle(), 'developer', 'ada.lovelace@example.test'),

@@ -1,11 +1,8 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { captureIo, signIn, type TestUser } from '../../test/app.ts';
+import { captureIo, signIn, startTestServer, type TestUser } from '../../test/app.ts';
 import { describeEngines } from '../../test/engines.ts';
 import { seedOrg } from '../../test/factories.ts';
-import { loadConfig } from '../core/config.ts';
-import { createLogger } from '../core/log.ts';
 import { run } from '../main.ts';
-import { createDeps, startServer } from '../server.ts';
 import { feedbackCounts } from './service-testing.ts';
 
 describeEngines('feedback CLI', (handle) => {
@@ -13,8 +10,7 @@ describeEngines('feedback CLI', (handle) => {
   let people: Record<'ada' | 'alan' | 'barbara', TestUser>;
 
   beforeEach(async () => {
-    const config = loadConfig({ PAVED_PORT: '0', PAVED_SECRET: 'x'.repeat(32) });
-    server = await startServer(createDeps(handle(), config, createLogger('silent')));
+    server = await startTestServer(handle());
     await seedOrg(handle().db);
     people = {
       ada: await signIn(handle(), 'developer', 'ada.lovelace@example.test'),

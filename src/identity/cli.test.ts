@@ -2,14 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { captureIo, signIn, testApp } from '../../test/app.ts';
+import { captureIo, signIn, startTestServer, testApp } from '../../test/app.ts';
 import { describeEngines } from '../../test/engines.ts';
 import type { Stdin } from '../core/cli.ts';
-import { loadConfig } from '../core/config.ts';
 import type { Db } from '../core/db/index.ts';
-import { createLogger } from '../core/log.ts';
 import { run } from '../main.ts';
-import { createDeps, startServer } from '../server.ts';
 import { verifyPassword } from './passwords.ts';
 import { getUserByEmail, passwordHashOf, peekLink } from './store.ts';
 
@@ -299,8 +296,7 @@ describeEngines('paved login, whoami, logout', (handle) => {
 
   beforeEach(async () => {
     configHome = mkdtempSync(join(tmpdir(), 'paved-config-'));
-    const config = loadConfig({ PAVED_PORT: '0', PAVED_SECRET: 'x'.repeat(32) });
-    server = await startServer(createDeps(handle(), config, createLogger('silent')));
+    server = await startTestServer(handle());
   });
   afterEach(async () => {
     await server?.close();

@@ -1,10 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { captureIo } from '../../test/app.ts';
+import { captureIo, startTestServer } from '../../test/app.ts';
 import { describeEngines } from '../../test/engines.ts';
-import { loadConfig } from '../core/config.ts';
-import { createLogger } from '../core/log.ts';
 import { run } from '../main.ts';
-import { createDeps, startServer } from '../server.ts';
 import { closeWindow, type Person, seedPages } from './pages-testing.ts';
 import { createItem } from './service.ts';
 import { shipItem } from './service-status.ts';
@@ -15,8 +12,7 @@ describeEngines('roadmap CLI', (handle) => {
   let people: Awaited<ReturnType<typeof seedPages>>;
 
   beforeEach(async () => {
-    const config = loadConfig({ PAVED_PORT: '0', PAVED_SECRET: 'x'.repeat(32) });
-    server = await startServer(createDeps(handle(), config, createLogger('silent')));
+    server = await startTestServer(handle());
     people = await seedPages(handle());
   });
   afterEach(async () => {

@@ -2,13 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { captureIo, signIn } from '../../test/app.ts';
+import { captureIo, signIn, startTestServer } from '../../test/app.ts';
 import { describeEngines } from '../../test/engines.ts';
 import { countRows } from '../../test/factories.ts';
-import { loadConfig } from '../core/config.ts';
-import { createLogger } from '../core/log.ts';
 import { run } from '../main.ts';
-import { createDeps, startServer } from '../server.ts';
 import { MAX_LINES } from './model.ts';
 import { type SignalsFixture, sampleEvents, seedSignals } from './testing.ts';
 
@@ -18,8 +15,7 @@ describeEngines('signals CLI', (handle) => {
   let f: SignalsFixture;
 
   beforeEach(async () => {
-    const config = loadConfig({ PAVED_PORT: '0', PAVED_SECRET: 'x'.repeat(32) });
-    server = await startServer(createDeps(handle(), config, createLogger('silent')));
+    server = await startTestServer(handle());
     f = await seedSignals(handle().db);
     dir = mkdtempSync(join(tmpdir(), 'paved-events-'));
   });

@@ -2,14 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { captureIo, type TestUser } from '../../test/app.ts';
+import { captureIo, startTestServer, type TestUser } from '../../test/app.ts';
 import { describeEngines } from '../../test/engines.ts';
 import { countRows } from '../../test/factories.ts';
 import type { Io } from '../core/cli.ts';
-import { loadConfig } from '../core/config.ts';
-import { createLogger } from '../core/log.ts';
 import { run } from '../main.ts';
-import { createDeps, startServer } from '../server.ts';
 import { nextPulseDay } from './model.ts';
 import {
   closedSurvey,
@@ -30,8 +27,7 @@ describeEngines('surveys CLI', (handle) => {
   let seed: SurveyPagesSeed;
 
   beforeEach(async () => {
-    const config = loadConfig({ PAVED_PORT: '0', PAVED_SECRET: SECRET });
-    server = await startServer(createDeps(handle(), config, createLogger('silent')));
+    server = await startTestServer(handle(), SECRET);
     seed = await seedSurveyPages(handle());
   });
   afterEach(async () => {

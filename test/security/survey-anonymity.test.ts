@@ -9,14 +9,11 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { insertCapability } from '../../src/capabilities/store.ts';
-import { loadConfig } from '../../src/core/config.ts';
 import { dataTables } from '../../src/core/db/helpers.ts';
 import type { Db } from '../../src/core/db/index.ts';
-import { createLogger } from '../../src/core/log.ts';
 import { anonymityK, anonymityKComment } from '../../src/core/privacy.ts';
 import { setSetting } from '../../src/core/settings.ts';
 import { run } from '../../src/main.ts';
-import { createDeps, startServer } from '../../src/server.ts';
 import { disclosureProblems, type ShownCut } from '../../src/surveys/anonymity-testing.ts';
 import { HOURS_KEYS } from '../../src/surveys/model.ts';
 import { DIMENSIONS, type Dimension } from '../../src/surveys/results.ts';
@@ -30,7 +27,7 @@ import {
 } from '../../src/surveys/service.ts';
 import { ANONYMOUS_TABLES, insertPulse } from '../../src/surveys/store.ts';
 import { capabilityFor, seedSurveyOrg } from '../../src/surveys/testing.ts';
-import { captureIo, signIn, type TestUser, testApp, testSecret } from '../app.ts';
+import { captureIo, signIn, startTestServer, type TestUser, testApp, testSecret } from '../app.ts';
 import { describeEngines, type TestDb } from '../engines.ts';
 import { memoryLogger } from './support.ts';
 
@@ -462,8 +459,7 @@ describeEngines('survey anonymity in every output', (handle) => {
   let reader: TestUser;
 
   beforeEach(async () => {
-    const config = loadConfig({ PAVED_PORT: '0', PAVED_SECRET: SECRET });
-    server = await startServer(createDeps(handle(), config, createLogger('silent')));
+    server = await startTestServer(handle(), SECRET);
     reader = await signIn(handle(), 'developer');
   });
   afterEach(async () => {
