@@ -21,10 +21,14 @@ import { registerFeedbackPages } from './feedback/pages.tsx';
 import { registerHomePages } from './home/pages.tsx';
 import { registerIdentityApi } from './identity/api.ts';
 import { registerIdentityPages } from './identity/pages.tsx';
+import { registerInsightsApi } from './insights/api.ts';
+import { registerInsightsPages } from './insights/pages.tsx';
 import { registerNotificationsApi } from './notifications/api.ts';
 import { unreadCount } from './notifications/inbox.ts';
 import { registerOrgApi } from './org/api.ts';
 import { registerOrgPages } from './org/pages.tsx';
+import { registerResearchApi } from './research/api.ts';
+import { registerResearchPages } from './research/pages.tsx';
 import { registerRoadmapApi } from './roadmap/api.ts';
 import { registerRoadmapPages } from './roadmap/pages.tsx';
 import { registerSignalsApi } from './signals/api.ts';
@@ -116,6 +120,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerSignalsApi(api, deps);
   registerFiguresApi(api, deps);
   registerSurveysApi(api, deps);
+  registerInsightsApi(api, deps);
+  registerResearchApi(api, deps);
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
@@ -159,6 +165,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerFeedbackPages(web, deps);
   registerGithubWebhook(web, deps);
   registerSignalsPages(web, deps);
+  registerInsightsPages(web, deps);
+  registerResearchPages(web, deps);
   app.route('/', web);
 
   app.notFound(async (c) => {

@@ -13,7 +13,9 @@ import { registerDemoCli } from './demo/cli.ts';
 import { registerFeedbackCli, registerInboxCli } from './feedback/cli.ts';
 import { registerIdentityCli } from './identity/cli.ts';
 import { firstAdminLink } from './identity/setup.ts';
+import { registerInsightsCli } from './insights/cli.ts';
 import { registerOrgCli } from './org/cli.ts';
+import { registerResearchCli } from './research/cli.ts';
 import { registerRoadmapCli } from './roadmap/cli.ts';
 import { createDeps, startServer } from './server.ts';
 import { registerSignalsCli } from './signals/cli.ts';
@@ -110,6 +112,8 @@ export function buildProgram(io: Io): Command {
   registerSignalsCli(program, io);
   registerFiguresCli(program, io);
   registerSurveysCli(program, io);
+  registerInsightsCli(program, io);
+  registerResearchCli(program, io);
   return program;
 }
 

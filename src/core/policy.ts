@@ -119,6 +119,18 @@ export const policies = {
   'figures.read': anyone,
   /** Fix the outcome a capability's value is measured by. */
   'value.outcome': roles('platform', 'admin'),
+  /** The mandate–choice matrix and the quarterly report: figures through the anonymity rules, so everyone. */
+  'insights.read': anyone,
+  /** Beta programs and how they compare: everyone. */
+  'beta.read': anyone,
+  /** Start a beta program, set its criteria and dates. */
+  'beta.manage': roles('platform', 'admin'),
+  /** Graduate or iterate at review: the decider of the program's decision category. */
+  'beta.decide': theDecider,
+  /** Research notes with their quotes and the office-hours log: the people who act on them. */
+  'research.read': roles('platform', 'leader', 'admin'),
+  /** Record research notes, friction points, office hours and their links. */
+  'research.manage': roles('platform', 'admin'),
 } satisfies Record<string, Rule | null>;
 
 export type PolicyName = keyof typeof policies;

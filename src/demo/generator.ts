@@ -8,11 +8,13 @@ import { ServerSecret } from '../core/secret.ts';
 import { setSetting } from '../core/settings.ts';
 import type { Person, Service, Team } from '../org/model.ts';
 import { accountsPart } from './accounts.ts';
+import { betasPart } from './betas.ts';
 import { capabilitiesPart } from './capabilities.ts';
 import { feedbackPart } from './feedback.ts';
 import { type DemoSize, demoMarker } from './model.ts';
 import { orgPart } from './org.ts';
 import { createRandom, type Random } from './random.ts';
+import { researchPart } from './research.ts';
 import { signalsPart } from './signals.ts';
 import { surveysPart } from './surveys.ts';
 
@@ -72,6 +74,8 @@ export const demoParts: DemoPart[] = [
   signalsPart,
   surveysPart,
   feedbackPart,
+  betasPart,
+  researchPart,
 ];
 
 export interface DemoOptions {

@@ -24,7 +24,9 @@ describeEngines('org pages', (handle) => {
     expect(html).toMatch(
       /<a href="\/teams\/engineering">Engineering<\/a>.*<ul class="tree"><li><a href="\/teams\/payments">Payments<\/a>.*<a href="\/teams\/checkout">Checkout<\/a>/s,
     );
-    expect(html).toContain('<a href="/teams" aria-current="page">Teams</a>');
+    // Teams sit under Home in the main navigation and are linked from every footer.
+    expect(html).toContain('<a href="/" aria-current="page">Home</a>');
+    expect(html).toContain('<a href="/teams">Teams</a>');
   });
 
   it('shows a team with its people, sub-teams and services', async () => {

@@ -643,7 +643,7 @@ export interface PulseSilencedTable {
   since: string;
 }
 
-export interface Database extends RoadmapTables, SignalsTables {
+export interface Database extends RoadmapTables, SignalsTables, InsightsTables, ResearchTables {
   teams: TeamsTable;
   people: PeopleTable;
   services: ServicesTable;
@@ -783,4 +783,118 @@ export interface RoadmapTables {
   changelog_entries: ChangelogEntriesTable;
   changelog_feedback: ChangelogFeedbackTable;
   feed_keys: FeedKeysTable;
+}
+
+export interface BetaProgramsTable {
+  id: string;
+  capability_id: string;
+  target_teams: number;
+  starts_on: string;
+  review_on: string;
+  /** `running`, `iterating` or `graduated`. */
+  status: string;
+  category: string;
+  notes: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BetaCriteriaTable {
+  id: string;
+  beta_id: string;
+  position: number;
+  /** `csat`, `stay-rate` or `open-problems`. */
+  kind: string;
+  threshold: number | null;
+  min_n: number | null;
+  after_weeks: number | null;
+}
+
+export interface BetaReviewsTable {
+  id: string;
+  beta_id: string;
+  /** `graduate` or `iterate`. */
+  outcome: string;
+  rationale: string;
+  next_review_on: string | null;
+  /** JSON: the criteria as evaluated at the review. */
+  criteria_result: string;
+  decision_id: string | null;
+  decided_by: string | null;
+  decided_at: string;
+}
+
+/** The insights area's tables (beta programs), part of `Database`. */
+export interface InsightsTables {
+  beta_programs: BetaProgramsTable;
+  beta_criteria: BetaCriteriaTable;
+  beta_reviews: BetaReviewsTable;
+}
+
+export interface ResearchNotesTable {
+  id: string;
+  /** `interview`, `shadowing` or `usability-test`. */
+  kind: string;
+  held_on: string;
+  team_id: string | null;
+  /** Space-separated, sorted persona tags. */
+  personas: string;
+  workflow: string;
+  /** One step per line. */
+  steps: string;
+  summary: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ResearchFrictionsTable {
+  id: string;
+  note_id: string;
+  position: number;
+  step: string;
+  capability_id: string | null;
+  /** 1–3. */
+  severity: number;
+  minutes_lost: number | null;
+  quote: string | null;
+}
+
+export interface ResearchFrictionLinksTable {
+  friction_id: string;
+  feedback_id: string | null;
+  roadmap_item_id: string | null;
+  created_at: string;
+}
+
+export interface OfficeHoursSessionsTable {
+  id: string;
+  held_on: string;
+  hosts: string;
+  notes: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OfficeHoursTopicsTable {
+  id: string;
+  session_id: string;
+  position: number;
+  team_id: string | null;
+  capability_id: string | null;
+  problem: string;
+  /** `solved`, `feedback-filed` or `docs-gap`. */
+  outcome: string;
+  feedback_id: string | null;
+}
+
+/** The research area's tables, part of `Database`. */
+export interface ResearchTables {
+  research_notes: ResearchNotesTable;
+  research_frictions: ResearchFrictionsTable;
+  research_friction_links: ResearchFrictionLinksTable;
+  office_hours_sessions: OfficeHoursSessionsTable;
+  office_hours_topics: OfficeHoursTopicsTable;
 }

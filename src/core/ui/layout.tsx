@@ -78,7 +78,8 @@ export function Layout({ title, path, demo, user, children }: LayoutProps) {
         <footer class="site">
           <div class="wrap">
             <p>
-              paved — your platform, run as a product. <a href="/api/v1/openapi.json">API</a>
+              paved — your platform, run as a product. <a href="/teams">Teams</a> ·{' '}
+              <a href="/api/v1/openapi.json">API</a>
             </p>
           </div>
         </footer>

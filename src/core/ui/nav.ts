@@ -1,11 +1,11 @@
 /**
  * The primary navigation, in the one order every page shows. At most seven
- * items: Home · Capabilities · Feedback · Roadmap · Surveys · Figures · Report
- * as areas land. Each area adds its line here; `sections` lists the other
+ * items: Home · Capabilities · Feedback · Roadmap · Surveys · Figures · Insights.
+ * Teams hang under Home (the header links there from each person's team). Each area adds its line here; `sections` lists the other
  * paths that belong under the same item.
  */
 export const primaryNav: { href: string; label: string; sections?: string[] }[] = [
-  { href: '/', label: 'Home' },
+  { href: '/', label: 'Home', sections: ['/teams'] },
   {
     href: '/capabilities',
     label: 'Capabilities',
@@ -15,7 +15,11 @@ export const primaryNav: { href: string; label: string; sections?: string[] }[] 
   { href: '/roadmap', label: 'Roadmap', sections: ['/changelog'] },
   { href: '/surveys', label: 'Surveys', sections: ['/pulse', '/pulses'] },
   { href: '/figures', label: 'Figures', sections: ['/ingestion'] },
-  { href: '/teams', label: 'Teams' },
+  {
+    href: '/insights',
+    label: 'Insights',
+    sections: ['/report', '/matrix', '/betas', '/research', '/office-hours'],
+  },
 ];
 
 const under = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);

@@ -6,6 +6,8 @@ import * as m0004 from './0004_surveys.ts';
 import * as m0005 from './0005_feedback.ts';
 import * as m0006 from './0006_roadmap.ts';
 import * as m0007 from './0007_signals.ts';
+import * as m0008 from './0008_insights.ts';
+import * as m0009 from './0009_research.ts';
 
 /** Every migration, in order. Add a line per new numbered file. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +18,6 @@ export const migrations: Record<string, Migration> = {
   '0005_feedback': m0005,
   '0006_roadmap': m0006,
   '0007_signals': m0007,
+  '0008_insights': m0008,
+  '0009_research': m0009,
 };

@@ -1,0 +1,5 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv, Deps } from '../core/http/env.ts';
+
+/** The report routes under /api/v1. */
+export function registerReportApi(_api: OpenAPIHono<AppEnv>, _deps: Deps): void {}
