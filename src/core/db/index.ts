@@ -24,6 +24,8 @@ export interface DbHandle {
   engine: Engine;
   /** Where the database lives, for messages (a file path or a host/database, never a password). */
   location: string;
+  /** PostgreSQL only: the connection pool's counts, read by /metrics. */
+  pool?: Pick<pg.Pool, 'totalCount' | 'idleCount' | 'waitingCount'>;
   close(): Promise<void>;
 }
 
@@ -128,5 +130,5 @@ async function openPostgres(url: string, options: OpenOptions): Promise<DbHandle
       `Cannot reach PostgreSQL at ${location}: ${(error as Error).message}`,
     );
   }
-  return { db, engine: 'postgres', location, close: () => db.destroy() };
+  return { db, engine: 'postgres', location, pool, close: () => db.destroy() };
 }
