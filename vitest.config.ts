@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two files at a time even on two cores: most of a test's time is spent
+    // waiting on PostgreSQL, Chromium or a child process, not computing.
+    maxWorkers: 2,
   },
 });

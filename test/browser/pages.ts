@@ -1,5 +1,6 @@
 /**
- * Every page the browser suite opens (test/browser/a11y.test.ts): each is
+ * Every page the browser suite opens (test/browser/page-checks.ts, split across
+ * a11y.test.ts and a11y-more.test.ts): each is
  * loaded, checked with axe-core in light and dark, by keyboard, at 320 px and
  * without JavaScript. Adding a page is one line here; if it needs data, add
  * that data to seed.ts. Pages are opened signed in as the seed's admin unless
