@@ -225,7 +225,7 @@ describeEngines('secrets in logs and the audit log', (handle) => {
     expect(auditText).toContain('laptop');
     expect(secrets.size).toBeGreaterThan(8);
     expect(hits).toEqual([]);
-  });
+  }, 120_000); // A sweep over every route: the timeout only catches a hang.
 
   it('stores tokens, session ids and links only as hashes', async () => {
     const { db } = handle();
