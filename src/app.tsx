@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { compress } from 'hono/compress';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -46,6 +47,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use(requestId());
+  // gzip when asked: a page's first HTML then fits one 14 KB round trip of TCP slow start.
+  app.use(compress());
   app.use(async (c, next) => {
     const log = deps.log.child({ reqId: c.get('requestId') });
     c.set('log', log);
