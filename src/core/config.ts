@@ -28,6 +28,8 @@ export interface Config {
   smtp: { url: string; from: string } | null;
   /** GitHub webhook secrets from the environment: the current one and, during a rotation, the previous one. */
   githubWebhookSecrets: string[];
+  /** Prometheus `/metrics`: a bearer token for the main port, and/or a port of its own on 127.0.0.1; both null serve nothing. */
+  metrics: { token: string | null; port: number | null };
 }
 
 /** Thrown when the environment holds bad values; one message per problem. */
@@ -146,6 +148,19 @@ const variables = {
     schema: z.string().min(16).optional(),
     expects: 'the GitHub webhook secret being rotated out, at least 16 characters',
   },
+  PAVED_METRICS_TOKEN: {
+    schema: z.string().min(16).optional(),
+    expects: 'a bearer token of at least 16 characters for Prometheus to scrape /metrics with',
+  },
+  PAVED_METRICS_PORT: {
+    schema: z
+      .string()
+      .regex(/^\d+$/)
+      .transform(Number)
+      .pipe(z.number().int().min(0).max(65535))
+      .optional(),
+    expects: 'a port number from 0 to 65535 for /metrics on 127.0.0.1 only',
+  },
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -155,6 +170,7 @@ const SECRET_VARIABLES = new Set([
   'PAVED_SMTP_URL',
   'PAVED_GITHUB_WEBHOOK_SECRET',
   'PAVED_GITHUB_WEBHOOK_SECRET_PREVIOUS',
+  'PAVED_METRICS_TOKEN',
 ]);
 
 /** Reads and validates the deployment settings; throws ConfigError listing every bad variable. */
@@ -187,6 +203,10 @@ export function loadConfig(env: Env = process.env): Config {
         'PAVED_TRUSTED_PROXIES trusts (nearly) every address (such as 0.0.0.0/0, ::/0 or all of ::ffff:0:0/96), so anyone could claim any identity; list your proxies, or set PAVED_ALLOW_ANY_PROXY=true if the network guarantees it.',
       );
     }
+  }
+  const metricsPort = values.PAVED_METRICS_PORT as number | undefined;
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === values.PAVED_PORT) {
+    problems.push('PAVED_METRICS_PORT is the same as PAVED_PORT: give /metrics a port of its own.');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const groupRoles: Record<string, RoleName> = {};
@@ -224,5 +244,9 @@ export function loadConfig(env: Env = process.env): Config {
       values.PAVED_GITHUB_WEBHOOK_SECRET,
       values.PAVED_GITHUB_WEBHOOK_SECRET_PREVIOUS,
     ].filter((v): v is string => typeof v === 'string'),
+    metrics: {
+      token: (values.PAVED_METRICS_TOKEN as string | undefined) ?? null,
+      port: metricsPort ?? null,
+    },
   };
 }
