@@ -111,6 +111,8 @@ export const policies = {
   'events.ingest': roles('platform', 'admin'),
   /** A GitHub delivery signed with the webhook secret (checked by the route before this); never a person. */
   'hooks.github': nobody,
+  /** Prometheus scraping /metrics with PAVED_METRICS_TOKEN (checked by the route before this); never a person. */
+  'metrics.read': nobody,
   /** The ingestion status page: recent batches, rejected lines, webhook deliveries; map repositories to teams. */
   'signals.ingestion': roles('platform', 'admin'),
   /** Ingest sources, their tokens and the GitHub webhook secret. */
