@@ -13,6 +13,7 @@ import { csrfProtection, writeRateLimit } from './core/http/csrf.tsx';
 import type { AppEnv, Deps } from './core/http/env.ts';
 import { problem } from './core/http/problem.ts';
 import { refuse } from './core/http/refuse.tsx';
+import { recordRequests, registerMetrics } from './core/metrics.ts';
 import { getSetting } from './core/settings.ts';
 import { favicon, stylesheet } from './core/ui/assets.ts';
 import { ErrorPage, errorTitle, renderPage } from './core/ui/page.tsx';
@@ -49,6 +50,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use(requestId());
   // gzip when asked: a page's first HTML then fits one 14 KB round trip of TCP slow start.
   app.use(compress());
+  app.use(recordRequests(deps));
   app.use(async (c, next) => {
     const log = deps.log.child({ reqId: c.get('requestId') });
     c.set('log', log);
@@ -85,6 +87,8 @@ export function createApp(deps: Deps): Hono<AppEnv> {
       xFrameOptions: 'DENY',
     }),
   );
+  // Before authentication, which refuses bearer tokens outside /api.
+  registerMetrics(app, deps);
   app.use(authenticate(deps));
   app.use(csrfProtection(deps));
   app.use(writeRateLimit(deps));
