@@ -7,6 +7,7 @@ import { POLICY, policy } from '../core/http/auth.ts';
 import { tooMany } from '../core/http/csrf.tsx';
 import type { AppEnv, Deps } from '../core/http/env.ts';
 import { problem } from '../core/http/problem.ts';
+import { metricsFor } from '../core/metrics.ts';
 import { authorize } from '../core/policy.ts';
 import { hit, type RateLimit } from '../core/ratelimit.ts';
 import { registerSourcesApi } from './api-sources.ts';
@@ -154,6 +155,7 @@ async function linesOf(c: Context): Promise<Line[] | Response> {
 /** POST /events and the ingestion status reads. */
 export function registerSignalsApi(api: OpenAPIHono<AppEnv>, deps: Deps): void {
   const { db } = deps.handle;
+  const metrics = metricsFor(deps);
 
   // The body is read by the route (each line validated on its own), so the
   // schema is registered for the OpenAPI document only.
@@ -203,6 +205,7 @@ export function registerSignalsApi(api: OpenAPIHono<AppEnv>, deps: Deps): void {
       if (lines instanceof Response) return lines;
       if (lines.length > MAX_LINES) return tooLarge(c);
       const result = await ingestLines(db, source.id, lines, { via: 'api' });
+      metrics.ingested({ ...result, rejected: result.rejected.length });
       return c.json(result, 200);
     },
   );
