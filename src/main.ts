@@ -17,7 +17,7 @@ import { registerInsightsCli } from './insights/cli.ts';
 import { registerOrgCli } from './org/cli.ts';
 import { registerResearchCli } from './research/cli.ts';
 import { registerRoadmapCli } from './roadmap/cli.ts';
-import { createDeps, startServer } from './server.ts';
+import { createDeps, startMetricsServer, startServer } from './server.ts';
 import { registerSignalsCli } from './signals/cli.ts';
 import { registerFiguresCli } from './signals/cli-figures.ts';
 import { registerSurveysCli } from './surveys/cli.ts';
@@ -63,10 +63,13 @@ export function buildProgram(io: Io): Command {
       if (applied.length > 0) io.err(`Applied ${applied.length} migration(s).`);
       const deps = createDeps(handle, config, log);
       const server = await startServer(deps);
+      const metricsServer =
+        config.metrics.port === null ? null : await startMetricsServer(deps, config.metrics.port);
       const stopBackground = startBackgroundWork(deps);
       io.err(
         `paved is listening on ${server.url} (database: ${handle.engine}, ${handle.location})`,
       );
+      if (metricsServer) io.err(`Prometheus metrics on ${metricsServer.url} (this machine only)`);
       const setup = await firstAdminLink(handle.db, config.baseUrl);
       if (setup) {
         io.err(`No accounts yet. Create the first admin at ${setup} (valid 24 hours, once),`);
@@ -76,6 +79,7 @@ export function buildProgram(io: Io): Command {
       const stop = async () => {
         stopBackground();
         deps.mailer?.close();
+        await metricsServer?.close();
         await server.close();
         await handle.close();
         process.exit(EXIT.ok);
