@@ -4,6 +4,7 @@ import { startBackgroundWork } from './background.ts';
 import { registerCapabilitiesCli } from './capabilities/cli.ts';
 import { CliError, EXIT, type Io, processIo } from './core/cli.ts';
 import { ConfigError, loadConfig } from './core/config.ts';
+import { startupGuards } from './core/db/guards.ts';
 import { DatabaseSetupError, openDatabase } from './core/db/index.ts';
 import { migrateToLatest } from './core/db/migrate.ts';
 import { DomainError } from './core/errors.ts';
@@ -61,6 +62,8 @@ export function buildProgram(io: Io): Command {
       const handle = await openDatabase(config.databaseUrl);
       const applied = await migrateToLatest(handle);
       if (applied.length > 0) io.err(`Applied ${applied.length} migration(s).`);
+      // Reads back what a crash depends on; risky settings are logged as warnings.
+      await startupGuards(handle, log);
       const deps = createDeps(handle, config, log);
       const server = await startServer(deps);
       const metricsServer =
