@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { signIn, testApp, testDeps } from '../../test/app.ts';
-import { describeEngines } from '../../test/engines.ts';
+import { describeEngines, freshDatabase } from '../../test/engines.ts';
+import { startChildServe } from '../../test/reliability/child.ts';
 import { registeredRoutes } from '../../test/security/support.ts';
 import { createApp } from '../app.tsx';
 import { enqueueWebhookEvent, notifyUsers } from '../notifications/outbox.ts';
@@ -257,5 +258,34 @@ describeEngines('GET /metrics', (handle) => {
     await other.text();
     // Not on any other address of the machine.
     await expect(fetch(`http://[::1]:${server.port}/metrics`)).rejects.toThrow();
+  });
+});
+
+describe('paved serve with metrics', () => {
+  it('serves /metrics to the token on the main port and to anyone on the loopback metrics port it prints', async () => {
+    const db = await freshDatabase('sqlite');
+    const serve = await startChildServe({
+      PAVED_DATABASE_URL: db.url,
+      PAVED_METRICS_TOKEN: TOKEN,
+      PAVED_METRICS_PORT: '0',
+    });
+    try {
+      const port =
+        /Prometheus metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics \(this machine only\)/.exec(
+          serve.stderr(),
+        )?.[1];
+      expect(port).toBeDefined();
+      await (await fetch(`${serve.url}/healthz`)).text();
+      expect((await fetch(`${serve.url}/metrics`)).status).toBe(401);
+      const main = await fetch(`${serve.url}/metrics`, scrape);
+      expect(main.status).toBe(200);
+      const loopback = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(
+        sample(loopback, 'paved_http_requests_total{method="GET",route="/healthz",status="2xx"}'),
+      ).toBe(1);
+    } finally {
+      await serve.stop();
+      await db.close();
+    }
   });
 });
