@@ -94,11 +94,10 @@ export interface Matrix {
  */
 export function matrixPeriod(text: string | undefined, now = new Date()): Period {
   if (!text) return quarterOf(now);
-  const period = parsePeriod(text, 'period');
-  if (!period.key.includes('Q')) {
+  if (!/^\d{4}-Q[1-4]$/.test(text)) {
     throw InvalidInput.field('period', 'Give a quarter as YYYY-Qn, such as 2026-Q4.');
   }
-  return period;
+  return parsePeriod(text, 'period');
 }
 
 /** Bootstrap replicates for the value intervals: the value page's own number, so both agree. */
