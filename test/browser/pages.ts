@@ -275,4 +275,5 @@ export const pages: PageCase[] = [
   { path: '/pulse/secrets-vault', name: 'pulse refused within the cooldown' },
   { path: '/pulse/deploy-pipeline/thanks', name: 'pulse thank-you page' },
   { path: '/pulses?capability=deploy-pipeline&period=2026-Q3', name: 'pulse results by month' },
+  { path: '/matrix', name: 'mandate–choice matrix' },
 ];
