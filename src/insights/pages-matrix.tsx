@@ -39,9 +39,10 @@ export function experienceText(e: MatrixRow['experience']): string {
   return `${STATUS_WORDS[e.status]}: ${Math.round(e.csat)}% (95% interval ${pct(e.low!)} to ${pct(e.high!)}, ${plural(e.n!, 'answer')})`;
 }
 
-const rateText = (r: Rate) =>
+/** "33% (2 of 6 teams)", or what stands in for a share of no teams. */
+const rateText = (r: Rate, none: string) =>
   r.value === null
-    ? 'No teams yet'
+    ? none
     : `${Math.round(r.value)}% (${r.numerator} of ${plural(r.denominator, 'team')})`;
 
 /** "Saves about 3.1 hours a week (95% interval: from 1.2 to 5.0 hours saved)", with "not causal" when it is not. */
@@ -114,9 +115,12 @@ function MatrixTable({ m }: { m: Matrix }) {
         {
           label: 'Opt-in or coverage',
           cell: (r) =>
-            `${r.adoption.kind === 'opt-in' ? 'Opt-in' : 'Coverage'} ${rateText(r.adoption.rate)}`,
+            `${r.adoption.kind === 'opt-in' ? 'Opt-in' : 'Coverage'} ${rateText(r.adoption.rate, 'no eligible teams')}`,
         },
-        { label: 'Teams that chose to stay', cell: (r) => rateText(r.stayRate) },
+        {
+          label: 'Teams that chose to stay',
+          cell: (r) => rateText(r.stayRate, 'No team has adopted it yet'),
+        },
         {
           label: 'Exceptions',
           cell: (r) => `${r.exceptions.open} waiting, ${r.exceptions.approved} approved`,
