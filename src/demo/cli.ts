@@ -10,17 +10,20 @@ import { DEMO_SIZES, type DemoSize, demoAccounts } from './model.ts';
 interface DemoFlags {
   size: string;
   seed: string;
+  scale: string;
   ifEmpty?: boolean;
   reset?: boolean;
   json?: boolean;
 }
 
 const MAX_SEED = 2 ** 31 - 1;
+/** How far `--scale` may shrink or grow the events. */
+const SCALE_RANGE = { min: 0.1, max: 10 } as const;
 
 const n = (value: number) => value.toLocaleString('en');
 
 /** Checks the flags; every mistake is bad usage (exit 2) with one line saying what is expected. */
-function parseFlags(flags: DemoFlags): { size: DemoSize; seed: number } {
+function parseFlags(flags: DemoFlags): { size: DemoSize; seed: number; scale: number } {
   if (flags.ifEmpty && flags.reset) {
     throw new CliError('--if-empty and --reset cannot be used together; pick one.', EXIT.usage);
   }
@@ -38,7 +41,14 @@ function parseFlags(flags: DemoFlags): { size: DemoSize; seed: number } {
       EXIT.usage,
     );
   }
-  return { size, seed };
+  const scale = /^\d+(\.\d+)?$/.test(flags.scale) ? Number(flags.scale) : Number.NaN;
+  if (!(scale >= SCALE_RANGE.min && scale <= SCALE_RANGE.max)) {
+    throw new CliError(
+      `--scale must be a number from ${SCALE_RANGE.min} to ${SCALE_RANGE.max}, such as 0.1 or 10; got ${JSON.stringify(flags.scale)}.`,
+      EXIT.usage,
+    );
+  }
+  return { size, seed, scale };
 }
 
 /**
@@ -66,10 +76,15 @@ export function registerDemoCli(program: Command, io: Io): void {
       .description('fill the database with a generated demo organisation (deterministic per seed)')
       .option('--size <size>', `how big an organisation: ${DEMO_SIZES.join(' or ')}`, 'small')
       .option('--seed <n>', 'seed for the generator; the same seed gives the same data', '42')
+      .option(
+        '--scale <factor>',
+        `events (deploys and what follows them) as a multiple of the size's own, ${SCALE_RANGE.min} to ${SCALE_RANGE.max}`,
+        '1',
+      )
       .option('--if-empty', 'do nothing when the database already holds people')
       .option('--reset', 'delete all data first, then generate the demo again'),
   ).action(async (flags: DemoFlags) => {
-    const { size, seed } = parseFlags(flags);
+    const { size, seed, scale } = parseFlags(flags);
     const today = demoToday(io);
     await withDatabase(io, async (handle, config) => {
       if ((await countPeople(handle.db)) > 0 && !flags.reset) {
@@ -86,6 +101,7 @@ export function registerDemoCli(program: Command, io: Io): void {
       const progress = size === 'large' ? (message: string) => io.err(message) : undefined;
       const summary = await runDemo(handle, {
         size,
+        scale,
         seed,
         today,
         reset: Boolean(flags.reset),
@@ -96,7 +112,7 @@ export function registerDemoCli(program: Command, io: Io): void {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       if (progress) progress(`Done in ${seconds} s.`);
       io.err(
-        `Demo organisation (${size}, seed ${seed}): ${n(summary.teams)} teams, ` +
+        `Demo organisation (${size}${scale === 1 ? '' : ` at ${scale}× the events`}, seed ${seed}): ${n(summary.teams)} teams, ` +
           `${n(summary.people)} people, ${n(summary.services)} services.`,
       );
       await printAccounts(io, handle.db, config.baseUrl);

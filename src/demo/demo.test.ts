@@ -156,6 +156,8 @@ describeEngines('demo', (db) => {
       ['demo', '--size', 'huge'],
       ['demo', '--seed', 'abc'],
       ['demo', '--seed', '-1'],
+      ['demo', '--scale', '0.05'],
+      ['demo', '--scale', 'ten'],
     ]) {
       const result = await cli(db(), args);
       expect(result.code, args.join(' ')).toBe(2);

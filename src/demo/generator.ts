@@ -46,6 +46,8 @@ export interface DemoContext {
   /** This part's own stream, derived from the seed and the part's name. */
   rng: Random;
   size: DemoSize;
+  /** Multiplies the events (deploys and what follows them); 1 unless asked. */
+  scale: number;
   seed: number;
   /** The day the demo is generated as of (YYYY-MM-DD, UTC); history ends here. */
   today: string;
@@ -80,6 +82,8 @@ export const demoParts: DemoPart[] = [
 
 export interface DemoOptions {
   size: DemoSize;
+  /** 0.1 to 10: how many events (deploys and what follows them) as a multiple of the size's own. */
+  scale?: number;
   seed: number;
   /** YYYY-MM-DD (UTC). */
   today: string;
@@ -118,6 +122,7 @@ export async function runDemo(
       db: trx,
       engine: handle.engine,
       size: opts.size,
+      scale: opts.scale ?? 1,
       seed: opts.seed,
       today: opts.today,
       produced: { org: { teams: [], people: [], services: [] } },

@@ -141,7 +141,8 @@ describeEngines('signals demo', (db) => {
         leadTimeCut: input(pipeline),
         onboardingShipsAt: null,
       },
-      { large: true },
+      // A large organisation's rates, scaled down to about one deploy a working day per team.
+      { large: true, scale: 0.17 },
     );
     await setSetting(db().db, valueOutcomes, {
       [tool.id]: { outcome: 'deploy-duration', chosenAt: '2024-11-01T00:00:00Z', chosenBy: null },
@@ -161,6 +162,21 @@ describeEngines('signals demo', (db) => {
     expect(p.interval!.low / p.baseline!).toBeLessThan(cut);
     expect(p.interval!.high / p.baseline!).toBeGreaterThan(cut);
   });
+});
+
+it('sizes a large organisation for about two million deploys, and scales every team alike', () => {
+  const teams = Array.from({ length: 852 }, (_, i) => ({ id: `t${i}`, slug: `team-${i}` }));
+  const rate = (scale?: number) =>
+    teamProfiles(createRandom(42, 'signals'), teams, true, scale).reduce((n, p) => n + p.rate, 0);
+  // Two years hold about 522 working days.
+  expect(rate() * 522).toBeGreaterThan(1_800_000);
+  expect(rate() * 522).toBeLessThan(2_200_000);
+  expect(rate(0.1)).toBeCloseTo(rate() * 0.1, 6);
+  expect(rate(10)).toBeCloseTo(rate() * 10, 6);
+  const small = teamProfiles(createRandom(42, 'signals'), teams.slice(0, 5), false);
+  const scaled = teamProfiles(createRandom(42, 'signals'), teams.slice(0, 5), false, 10);
+  expect(scaled.map((p) => p.rate)).toEqual(small.map((p) => p.rate * 10));
+  expect(scaled.map((p) => p.baseLeadHours)).toEqual(small.map((p) => p.baseLeadHours));
 });
 
 it('plans the same events for the same seed, and others for another', () => {

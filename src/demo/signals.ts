@@ -73,14 +73,14 @@ export async function writeSignals(
   db: Db,
   rng: Random,
   inputs: Omit<SignalInputs, 'sourceId'>,
-  opts: { large: boolean; progress?: (message: string) => void },
+  opts: { large: boolean; scale?: number; progress?: (message: string) => void },
 ): Promise<WrittenSignals> {
   const source = await ensureSource(db, {
     name: 'demo-pipelines',
     kind: 'token',
     description: 'The demo organisation’s CI, incident tooling and onboarding checklist.',
   });
-  const profiles = teamProfiles(rng, inputs.teams, opts.large);
+  const profiles = teamProfiles(rng, inputs.teams, opts.large, opts.scale);
   let events = 0;
   let pending: Parameters<typeof ingestResolved>[2][number][] = [];
   const flush = async () => {
@@ -93,8 +93,12 @@ export async function writeSignals(
   for (const month of planSignals(rng, plan, profiles)) {
     pending.push(...month);
     if (pending.length >= CHUNK) {
+      const before = events;
       await flush();
-      opts.progress?.(`  ${events.toLocaleString('en')} events…`);
+      // A line per 100,000 events: the large demo writes about two million.
+      if (Math.floor(events / 100_000) > Math.floor(before / 100_000)) {
+        opts.progress?.(`  ${events.toLocaleString('en')} events…`);
+      }
     }
   }
   await flush();
@@ -140,7 +144,7 @@ export const signalsPart: DemoPart = {
         leadTimeCut: bySlug.get(PLANTED_ON.leadTimeCut) ?? null,
         onboardingShipsAt: onboarding ? await gaAt(ctx.db, onboarding.id) : null,
       },
-      { large: ctx.size === 'large', progress: ctx.progress },
+      { large: ctx.size === 'large', scale: ctx.scale, progress: ctx.progress },
     );
 
     // The outcomes, fixed by the platform account the day the history starts.
