@@ -4,6 +4,7 @@ import { describeEngines } from '../../test/engines.ts';
 import { get } from '../capabilities/pages-testing.ts';
 import { quarterOf } from '../core/period.ts';
 import { seedMatrixOrg } from './matrix-testing.ts';
+import { experienceText, valueText } from './pages-matrix.tsx';
 
 /** The text of every row of the table with this caption, cell by cell. */
 function tableRows(html: string, caption: string): string[][] {
@@ -134,4 +135,21 @@ describeEngines('matrix page', (handle) => {
     expect(anonymous.status).toBe(303);
     expect(anonymous.headers.get('location')).toMatch(/^\/login/);
   });
+});
+
+it('words the time a capability saves with its interval, and when it is not causal', () => {
+  const v = { outcome: 'Lead time for changes', low: null, high: null, causal: true };
+  expect(valueText(null)).toBe('No outcome fixed yet');
+  expect(valueText({ ...v, hoursPerWeek: null })).toBe(
+    'Not enough data yet (lead time for changes)',
+  );
+  expect(valueText({ ...v, hoursPerWeek: -3.14, low: -5, high: -1.2 })).toBe(
+    'Saves about 3.1 hours a week (95% interval: from 1.2 to 5.0 hours saved)',
+  );
+  expect(valueText({ ...v, hoursPerWeek: 12.4, causal: false })).toBe(
+    'Costs about 12 hours a week — not causal',
+  );
+  expect(experienceText({ status: 'unclear', n: 20, csat: 40, low: 21.88, high: 61.34 })).toBe(
+    'Unclear: 40% (95% interval 21 to 61, 20 answers)',
+  );
 });
