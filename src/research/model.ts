@@ -5,7 +5,7 @@
 // A participant is described, never named: a team at most, and persona tags.
 
 import type { FieldError } from '../core/errors.ts';
-import type { Period } from '../core/period.ts';
+import { type Period, parsePeriod } from '../core/period.ts';
 
 export const NOTE_KINDS = ['interview', 'shadowing', 'usability-test'] as const;
 export type NoteKind = (typeof NOTE_KINDS)[number];
@@ -338,4 +338,40 @@ export function lastTwelveMonths(now: Date = new Date()): Period {
 /** The days of a period as `[first, after]` (`YYYY-MM-DD`), for `held_on` columns. */
 export function periodDays(period: Pick<Period, 'start' | 'end'>): [string, string] {
   return [period.start.slice(0, 10), period.end.slice(0, 10)];
+}
+
+/**
+ * The period a request asks for: a quarter (`2026-Q4`) or a month
+ * (`2026-11`); the last twelve months when none is given.
+ */
+export function periodParam(
+  text: string | undefined | null,
+  now = new Date(),
+  path = 'period',
+): Period {
+  if (!text || text === 'last-12-months') return lastTwelveMonths(now);
+  return parsePeriod(text, path);
+}
+
+/** How a period reads on a page: `2026-Q4`, `Nov 2026`, or `the last 12 months`. */
+export function periodWords(period: Period): string {
+  if (period.key === 'last-12-months') return 'the last 12 months';
+  if (/^\d{4}-\d{2}$/.test(period.key)) {
+    const months = [
+      'Jan',
+      'Feb',
+      'Mar',
+      'Apr',
+      'May',
+      'Jun',
+      'Jul',
+      'Aug',
+      'Sep',
+      'Oct',
+      'Nov',
+      'Dec',
+    ];
+    return `${months[Number(period.key.slice(5, 7)) - 1]} ${period.key.slice(0, 4)}`;
+  }
+  return period.key;
 }

@@ -2,11 +2,16 @@
 // catalog, inputs with defaults, and the row counts a refused write must keep.
 
 import { expect } from 'vitest';
+import { signIn, type TestUser } from '../../test/app.ts';
 import type { TestDb } from '../../test/engines.ts';
-import { countRows } from '../../test/factories.ts';
+import { countRows, seedOrg } from '../../test/factories.ts';
 import { seedService } from '../capabilities/service-testing.ts';
+import { insertCapability } from '../capabilities/store.ts';
 import type { Db } from '../core/db/index.ts';
+import type { RoleName } from '../core/policy.ts';
+import { actorFor } from '../identity/store.ts';
 import type { FrictionInput, NoteInput, SessionInput, TopicInput } from './model.ts';
+import type { Ctx } from './service.ts';
 
 export { actingAs } from '../capabilities/service-testing.ts';
 
@@ -96,4 +101,45 @@ export async function expectRefused(
   const before = await researchRows(db);
   await expect(operation()).rejects.toMatchObject(matching);
   expect(await researchRows(db)).toEqual(before);
+}
+
+/** A person for page, API and CLI tests: cookies and token, and the service context. */
+export type Person = TestUser & { ctx: Ctx };
+
+async function person(handle: TestDb, role: RoleName, email: string): Promise<Person> {
+  const user = await signIn(handle, role, email);
+  const actor = await actorFor(handle.db, user.user, 'session');
+  if (actor === 'deactivated') throw new Error(`${email} is deactivated`);
+  return { ...user, ctx: { actor, ip: '203.0.113.9' } };
+}
+
+/**
+ * The small organisation, the capabilities service-templates, secrets-manager
+ * and feature-flags, and people who sign in: Barbara (platform), a leader, Ada
+ * (developer) and an admin.
+ */
+export async function seedPeople(handle: TestDb) {
+  await seedOrg(handle.db);
+  for (const [slug, name] of [
+    ['service-templates', 'Service templates'],
+    ['secrets-manager', 'Secrets manager'],
+    ['feature-flags', 'Feature flags'],
+  ] as const) {
+    await insertCapability(handle.db, {
+      slug,
+      name,
+      summary: `${name} for every team.`,
+      ownerTeamId: null,
+      docsUrl: null,
+      stage: 'ga',
+      obligation: 'optional',
+      eligibleTeamIds: [],
+    });
+  }
+  return {
+    barbara: await person(handle, 'platform', 'barbara.liskov@example.test'),
+    leader: await person(handle, 'leader', 'lead@example.test'),
+    ada: await person(handle, 'developer', 'ada.lovelace@example.test'),
+    admin: await person(handle, 'admin', 'root@example.test'),
+  };
 }
