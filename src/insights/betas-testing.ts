@@ -2,12 +2,20 @@
 // with a capability in beta, dates relative to today, and back-dated ledger
 // moves for figures that need weeks to pass.
 
+import { signIn } from '../../test/app.ts';
 import type { TestDb } from '../../test/engines.ts';
+import { seedOrg } from '../../test/factories.ts';
 import type { AdoptionState } from '../capabilities/model.ts';
 import { createCapability } from '../capabilities/service.ts';
 import { seedService } from '../capabilities/service-testing.ts';
-import { appendEvent, getCapabilityBySlug, ledgerState } from '../capabilities/store.ts';
+import {
+  appendEvent,
+  getCapabilityBySlug,
+  insertCapability,
+  ledgerState,
+} from '../capabilities/store.ts';
 import type { Db } from '../core/db/index.ts';
+import { getTeamBySlug } from '../org/store.ts';
 import { addDays } from './betas-model.ts';
 import { type StartBetaInput, startBeta } from './betas-service.ts';
 
@@ -74,4 +82,39 @@ export async function backdatedMove(
     exceptionId: null,
     at,
   });
+}
+
+/**
+ * For the API, pages and CLI: the small organisation with signed-in users
+ * (Ada in Payments, Alan in Checkout, Barbara on the platform team, a leader),
+ * Preview environments in beta and Feature flags generally available.
+ */
+export async function seedBetaUsers(handle: TestDb) {
+  await seedOrg(handle.db);
+  const users = {
+    ada: await signIn(handle, 'developer', 'ada.lovelace@example.test'),
+    alan: await signIn(handle, 'developer', 'alan.turing@example.test'),
+    barbara: await signIn(handle, 'platform', 'barbara.liskov@example.test'),
+    leader: await signIn(handle, 'leader', 'boss@example.test'),
+  };
+  const capability = (slug: string, name: string, stage: 'beta' | 'ga') =>
+    insertCapability(handle.db, {
+      slug,
+      name,
+      summary: `${name} for every team.`,
+      ownerTeamId: null,
+      docsUrl: null,
+      stage,
+      obligation: 'optional',
+      eligibleTeamIds: [],
+    });
+  const preview = await capability('preview-envs', 'Preview environments', 'beta');
+  await capability('feature-flags', 'Feature flags', 'ga');
+  const team = async (slug: string) => (await getTeamBySlug(handle.db, slug))!.id;
+  const teams = {
+    payments: await team('payments'),
+    checkout: await team('checkout'),
+    platform: await team('platform'),
+  };
+  return { users, teams, capabilityId: preview.id };
 }

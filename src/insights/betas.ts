@@ -3,7 +3,7 @@
 // reviews), and the summary the quarterly report shows. The operations live
 // in betas-service.ts and are re-exported here.
 
-import type { Stage } from '../capabilities/model.ts';
+import type { AdoptionState, Stage } from '../capabilities/model.ts';
 import { getCategory, listDecisions } from '../capabilities/store.ts';
 import type { Db } from '../core/db/index.ts';
 import { InvalidInput } from '../core/errors.ts';
@@ -186,7 +186,7 @@ export interface BetaDetail extends BetaSummary {
   createdAt: string;
   decider: { category: string; label: string; role: string | null };
   /** The teams that joined, with when and their state now (or at graduation). */
-  teamList: Array<{ team: TeamRef; joinedAt: string; state: string; since: string }>;
+  teamList: Array<{ team: TeamRef; joinedAt: string; state: AdoptionState; since: string }>;
   /** The closed surveys a comparison can be made in, latest first. */
   surveys: SurveyRef[];
   /** Beta teams against everyone else in one closed survey; null when none has closed. */
