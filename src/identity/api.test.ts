@@ -453,6 +453,10 @@ describeEngines('identity API', (handle) => {
     expect(badSince.body.errors![0]!.path).toBe('since');
     const backwards = await call('GET', '/audit?since=2026-02-01&until=2026-01-01', admin.bearer);
     expect(backwards.body.errors![0]!.path).toBe('until');
+    // Shaped like a date but no day of any month: refused by name, never a server error.
+    const noSuchDay = await call('GET', '/audit?since=2026-10-93&until=2026-11-01', admin.bearer);
+    expect(noSuchDay.status).toBe(400);
+    expect(noSuchDay.body.errors!.map((e) => e.path)).toEqual(['since']);
     const badActor = await call('GET', '/audit?actor=nobody', admin.bearer);
     expect(badActor.body.errors![0]!.path).toBe('actor');
   });

@@ -125,7 +125,8 @@ const ISO_DATE_OR_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-
 const DateOrTime = z
   .string()
   .regex(ISO_DATE_OR_TIME, 'Use a date like 2026-01-31 or a time like 2026-01-31T09:00:00Z')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'This is not a real date');
+  // Aborts: the query's since-before-until check must not run on a day that does not exist.
+  .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'This is not a real date', abort: true });
 
 const AuditQuery = PageQuery.extend({
   action: z
