@@ -123,6 +123,12 @@ export interface StayChurnCounts {
   churned: number;
 }
 
+// A no-op on the event time: without it SQLite answers "has this team an
+// event before…" by walking the (capability, at) index through every event of
+// the capability, once per team (~0.4 s a capability for 1,000 teams), rather
+// than the team's own few events by the (capability, team, seq) key (~3 ms).
+const eventAt = sql<string>`coalesce(a.at, '')`;
+
 /** The counts behind the stay rate and churn, over every active team. */
 export async function stayChurnCounts(
   db: Db,
@@ -145,7 +151,7 @@ export async function stayChurnCounts(
             .case()
             .when(
               eb.exists(
-                events().where('a.to_state', '=', 'adopted').where('a.at', '<', period.end),
+                events().where('a.to_state', '=', 'adopted').where(eventAt, '<', period.end),
               ),
             )
             .then(ONE)
@@ -183,8 +189,8 @@ export async function stayChurnCounts(
                   events()
                     .where('a.from_state', '=', 'adopted')
                     .where('a.to_state', '=', 'left')
-                    .where('a.at', '>=', period.start)
-                    .where('a.at', '<', period.end),
+                    .where(eventAt, '>=', period.start)
+                    .where(eventAt, '<', period.end),
                 ),
               ]),
             )
