@@ -83,6 +83,8 @@ export function statusChangeProblem(
   to: FeedbackStatus,
   note: string,
 ): { path: 'status' | 'note'; message: string } | null {
+  // Forms send what they like; only the API's schema has checked the value already.
+  if (!FEEDBACK_STATUSES.includes(to)) return { path: 'status', message: 'Choose a status.' };
   if (to === 'duplicate') {
     return {
       path: 'status',

@@ -57,6 +57,16 @@ describeEngines('feedback item page', (handle) => {
     expect((await get(handle(), path, alan)).html).toContain('Stop following</button>');
   });
 
+  it('asks for a status when the form has none or one paved does not know, and changes nothing', async () => {
+    const { barbara, item, path } = await seeded();
+    for (const form of [{ note: 'Seen.' }, { status: 'on-fire', note: 'Seen.' }]) {
+      const res = await post(handle(), `${path}/status`, form, barbara);
+      expect(res.status).toBe(400);
+      expect(res.html).toContain('<a href="#field-status">Choose a status');
+    }
+    expect((await getItem(handle().db, item.id))!.status).toBe('new');
+  });
+
   it('changes the status only with a public note, keeps the input, and tells the followers', async () => {
     const { ada, barbara, path } = await seeded();
     const missing = await post(
