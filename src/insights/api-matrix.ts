@@ -43,13 +43,9 @@ const RowSchema = z
         description:
           'good: the interval’s low end reaches the threshold; poor: its high end is below it; unclear: neither; no-data: too few answers to show',
       }),
-      n: z
-        .number()
-        .int()
-        .nullable()
-        .openapi({
-          description: 'Answers pooled; null when too few to show (never a count below k)',
-        }),
+      n: z.number().int().nullable().openapi({
+        description: 'Answers pooled; null when too few to show (never a count below k)',
+      }),
       csat: Percent.openapi({ description: 'Top-2-box: answers of 4 or 5 of 5, percent' }),
       low: Percent.openapi({ description: 'Wilson 95% interval, low end' }),
       high: Percent.openapi({ description: 'Wilson 95% interval, high end' }),
