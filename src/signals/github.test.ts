@@ -165,9 +165,22 @@ describeEngines('GitHub webhook', (handle) => {
     // The signature passes, so the body is read: it is not JSON.
     const res = await deliver(BODY, { signature: SIGNATURE, event: 'ping' });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { detail: string }).detail).toBe(
-      'The delivery body is not JSON.',
-    );
+    expect(await res.json()).toMatchObject({
+      detail: 'The delivery body is not JSON.',
+      errors: [{ path: '(body)', message: 'The delivery body is not JSON.' }],
+    });
+  });
+
+  it('names the missing delivery headers of a signed delivery', async () => {
+    await seedSignals(handle().db);
+    const { deliver } = setup();
+    const res = await deliver('{}', { event: '', delivery: '' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(((await res.json()) as { errors: Array<{ path: string }> }).errors).toEqual([
+      { path: 'X-GitHub-Delivery', message: 'A delivery needs an X-GitHub-Delivery header.' },
+      { path: 'X-GitHub-Event', message: 'A delivery needs an X-GitHub-Event header.' },
+    ]);
   });
 
   it('answers 401 to a missing, wrong or short signature and stores nothing', async () => {

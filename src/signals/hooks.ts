@@ -60,21 +60,35 @@ export function registerGithubWebhook(web: Hono<AppEnv>, deps: Deps): void {
     async (c) => {
       const deliveryId = c.req.header('x-github-delivery')?.trim();
       const event = c.req.header('x-github-event')?.trim();
-      if (!deliveryId || !event || deliveryId.length > 100 || event.length > 100) {
+      const errors = [
+        ['X-GitHub-Delivery', deliveryId],
+        ['X-GitHub-Event', event],
+      ]
+        .filter(([, value]) => !value || value.length > 100)
+        .map(([path, value]) => ({
+          path: path!,
+          message: value
+            ? `${path} may be at most 100 characters.`
+            : `A delivery needs an ${path} header.`,
+        }));
+      if (errors.length > 0 || !deliveryId || !event) {
         return problem(c, {
           title: 'Invalid input',
           status: 400,
           detail: 'A delivery needs X-GitHub-Delivery and X-GitHub-Event headers.',
+          errors,
         });
       }
       let payload: unknown;
       try {
         payload = payloadOf(c, await c.req.text());
       } catch {
+        const detail = 'The delivery body is not JSON.';
         return problem(c, {
           title: 'Invalid input',
           status: 400,
-          detail: 'The delivery body is not JSON.',
+          detail,
+          errors: [{ path: '(body)', message: detail }],
         });
       }
       const outcome = await receiveDelivery(deps.handle.db, { deliveryId, event, payload });
