@@ -21,7 +21,11 @@ import { anonymityK } from '../core/privacy.ts';
 import { getSetting } from '../core/settings.ts';
 import { type Rate, rate } from '../core/stats.ts';
 import { unplannedWorkFigures } from '../signals/figures-unplanned.ts';
-import { type ValueFigures, valueFigures } from '../signals/figures-value.ts';
+import {
+  type OutcomeSeriesMemo,
+  type ValueFigures,
+  valueFigures,
+} from '../signals/figures-value.ts';
 import { capabilityExperience, completedMonths, mayShowPooled } from '../surveys/experience.ts';
 import {
   actionFor,
@@ -125,13 +129,13 @@ async function rowFor(
   period: Period,
   experience: Experience,
   unplanned: { hours: number; reports: number },
-  opts: { now: Date; replicates: number },
+  opts: { now: Date; replicates: number; memo: OutcomeSeriesMemo },
 ): Promise<MatrixRow> {
   const [eligible, stay, exceptions, value] = await Promise.all([
     eligibleCounts(db, capability.id, period),
     stayChurnCounts(db, capability.id, period),
     exceptionFigures(db, capability.id, period),
-    valueFigures(db, capability, { now: opts.now, replicates: opts.replicates }),
+    valueFigures(db, capability, { now: opts.now, replicates: opts.replicates, memo: opts.memo }),
   ]);
   const mandatory = capability.obligation === 'mandatory';
   const quadrant = quadrantOf(capability.obligation, experience.status);
@@ -178,6 +182,7 @@ export async function matrixFor(
   const experience = await capabilityExperience(db, { periods: pooled, now, k });
   const unplannedBySlug = new Map(unplanned.byCapability.map((u) => [u.capability.slug, u]));
   const placed = capabilities.filter((c) => PLACED_STAGES.includes(c.stage));
+  const memo: OutcomeSeriesMemo = new Map();
   const rows = await Promise.all(
     placed.map((capability) => {
       const u = unplannedBySlug.get(capability.slug);
@@ -187,7 +192,7 @@ export async function matrixFor(
         period,
         rateExperience(mayShowPooled(experience.get(capability.id)), { k, threshold }),
         { hours: u?.hours ?? 0, reports: u?.reports ?? 0 },
-        { now, replicates: input.replicates ?? MATRIX_VALUE_REPLICATES },
+        { now, replicates: input.replicates ?? MATRIX_VALUE_REPLICATES, memo },
       );
     }),
   );

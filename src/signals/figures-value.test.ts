@@ -103,6 +103,27 @@ describeEngines('value figures', (db) => {
     expect(f.eventStudy.find((p) => p.offset === 0)).toEqual({ offset: 0, effect: 0, teams: 1 });
   });
 
+  it('reads an outcome once for every capability measured by it when given a memo, with the same figures', async () => {
+    const capability = await seed(db());
+    const other = await addCapability(db(), 'build-cache');
+    const teams = await db().db.selectFrom('teams').select(['id', 'slug']).execute();
+    const id = Object.fromEntries(teams.map((t) => [t.slug, t.id])) as Record<string, string>;
+    await adopt(db(), other.id, id.c!, [{ to: 'adopted', at: '2026-03-10T09:00:00Z' }]);
+    const chosen = { outcome: 'deploy-duration', chosenAt: '2025-12-01T00:00:00Z', chosenBy: null };
+    await setSetting(db().db, valueOutcomes, { [capability.id]: chosen, [other.id]: chosen });
+    const memo = new Map();
+    const shared = await Promise.all(
+      [capability, other].map((c) => valueFigures(db().db, c, { now: NOW, replicates: 99, memo })),
+    );
+    expect([...memo.keys()]).toEqual(['deploy-duration/2026-06-15']);
+    const alone = await Promise.all(
+      [capability, other].map((c) => valueFigures(db().db, c, { now: NOW, replicates: 99 })),
+    );
+    expect(shared).toEqual(alone);
+    // C adopted build-cache in March: (7 + 8)/2 − 6 = +1.5 minutes, before/after.
+    expect(shared[1]!.estimate!.effect).toBeCloseTo(1.5, 9);
+  });
+
   it('uses lead time when that is the outcome, in hours', async () => {
     const capability = await seed(db());
     await setSetting(db().db, valueOutcomes, {

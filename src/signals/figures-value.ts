@@ -188,6 +188,14 @@ async function adoptingVolume(
 }
 
 /**
+ * Each team's outcome series, kept for the calls of one reading (the matrix
+ * and the report ask for every capability's value): every capability measured
+ * by the same outcome then reads the team-day sums once, not once each.
+ * Keyed by outcome and day; make a new one per request.
+ */
+export type OutcomeSeriesMemo = Map<string, Promise<Map<string, Map<number, number>>>>;
+
+/**
  * The value figure of a capability with its chosen outcome; without a chosen
  * outcome, `outcome` and the estimate are null.
  * @example await valueFigures(db, capability, { replicates: 999 })
@@ -195,7 +203,7 @@ async function adoptingVolume(
 export async function valueFigures(
   db: Db,
   capability: Capability,
-  opts: { now?: Date; replicates?: number } = {},
+  opts: { now?: Date; replicates?: number; memo?: OutcomeSeriesMemo } = {},
 ): Promise<ValueFigures> {
   const now = opts.now ?? new Date();
   const today = now.toISOString().slice(0, 10);
@@ -210,12 +218,16 @@ export async function valueFigures(
   if (!choice || !info) {
     return { ...base, outcome: null, estimate: null, perWeek: null, cohorts: [], eventStudy: [] };
   }
-  const [adopted, values] = await Promise.all([
-    firstAdoptions(db, capability.id),
-    choice.outcome === 'hours-lost'
-      ? hoursLostByTeam(db)
-      : monthlyOutcome(db, choice.outcome, `${today.slice(0, 7)}-01`),
-  ]);
+  const seriesKey = `${choice.outcome}/${today}`;
+  let series = opts.memo?.get(seriesKey);
+  if (!series) {
+    series =
+      choice.outcome === 'hours-lost'
+        ? hoursLostByTeam(db)
+        : monthlyOutcome(db, choice.outcome, `${today.slice(0, 7)}-01`);
+    opts.memo?.set(seriesKey, series);
+  }
+  const [adopted, values] = await Promise.all([firstAdoptions(db, capability.id), series]);
   const periodOf = (iso: string) =>
     periodUnit === 'quarter' ? quarterIndex(iso) : monthIndex(iso.slice(0, 7));
   const keyOf = (index: number) => (periodUnit === 'quarter' ? quarterKey(index) : monthKey(index));
