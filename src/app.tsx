@@ -11,6 +11,7 @@ import { createApiRouter } from './core/http/api.ts';
 import { authenticate, policy } from './core/http/auth.ts';
 import { csrfProtection, writeRateLimit } from './core/http/csrf.tsx';
 import type { AppEnv, Deps } from './core/http/env.ts';
+import { readableForms } from './core/http/forms.ts';
 import { problem } from './core/http/problem.ts';
 import { refuse } from './core/http/refuse.tsx';
 import { recordRequests, registerMetrics } from './core/metrics.ts';
@@ -90,6 +91,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   // Before authentication, which refuses bearer tokens outside /api.
   registerMetrics(app, deps);
   app.use(authenticate(deps));
+  app.use(readableForms());
   app.use(csrfProtection(deps));
   app.use(writeRateLimit(deps));
 
