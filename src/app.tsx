@@ -9,6 +9,7 @@ import { registerCapabilitiesPages } from './capabilities/pages.tsx';
 import { DomainError, InvalidInput, Unauthorized } from './core/errors.ts';
 import { createApiRouter } from './core/http/api.ts';
 import { authenticate, policy } from './core/http/auth.ts';
+import { bodySizeLimit } from './core/http/body-limit.ts';
 import { csrfProtection, writeRateLimit } from './core/http/csrf.tsx';
 import type { AppEnv, Deps } from './core/http/env.ts';
 import { readableForms } from './core/http/forms.ts';
@@ -91,6 +92,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   // Before authentication, which refuses bearer tokens outside /api.
   registerMetrics(app, deps);
   app.use(authenticate(deps));
+  app.use(bodySizeLimit());
   app.use(readableForms());
   app.use(csrfProtection(deps));
   app.use(writeRateLimit(deps));
