@@ -233,8 +233,8 @@ export interface FeedbackItem {
   capability: NamedRef | null;
   team: NamedRef | null;
   postedAs: PostedAs;
-  /** Null when posted as "a developer in team X". */
-  author: { id: string; name: string } | null;
+  /** Null when posted as "a developer in team X"; no id once the author was forgotten. */
+  author: { id: string | null; name: string } | null;
   status: FeedbackStatus;
   duplicateOf: string | null;
   votes: number;
@@ -249,6 +249,8 @@ export function authorLine(item: Pick<FeedbackItem, 'author' | 'team' | 'postedA
   if (item.postedAs === 'team' || !item.author) {
     return item.team ? `a developer in ${item.team.name}` : 'a developer';
   }
+  // A forgotten author's name already says the team: "a former member of Payments".
+  if (!item.author.id) return item.author.name;
   return item.team ? `${item.author.name} (${item.team.name})` : item.author.name;
 }
 

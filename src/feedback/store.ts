@@ -62,8 +62,11 @@ function itemRow(r: ItemRow): FeedbackItem {
         ? { id: r.team_id, slug: r.team_slug, name: r.team_name ?? '' }
         : null,
     postedAs,
+    // A forgotten author (paved person forget) keeps only "a former member of <team>".
     author:
-      postedAs === 'name' && r.author_id ? { id: r.author_id, name: r.author_name ?? '' } : null,
+      postedAs === 'name' && (r.author_id || r.author_name)
+        ? { id: r.author_id, name: r.author_name ?? '' }
+        : null,
     status: r.status as FeedbackStatus,
     duplicateOf: r.duplicate_of,
     votes: Number(r.votes),
