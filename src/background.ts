@@ -2,6 +2,7 @@ import { expireExceptions } from './capabilities/service.ts';
 import type { Deps } from './core/http/env.ts';
 import { pruneRateLimits } from './core/ratelimit.ts';
 import { deliverDue, enableDeliveryKicks } from './notifications/delivery.ts';
+import { pruneRawEvents } from './operations/retention.ts';
 import { announceClosedWindows } from './roadmap/windows.ts';
 import { signalsHousekeeping } from './signals/service-github.ts';
 import { prunePulseThrottle, runSurveySchedule } from './surveys/service.ts';
@@ -86,6 +87,16 @@ export const backgroundJobs: BackgroundJob[] = [
     async run({ handle, log }) {
       const announced = await announceClosedWindows(handle.db);
       if (announced > 0) log.info({ announced }, 'closed comment windows announced');
+    },
+  },
+  {
+    // Raw signal events past signals.raw_event_retention_days lose their
+    // details; the aggregates the figures read stay (operations/retention.ts).
+    name: 'prune raw events',
+    everyMs: 6 * HOUR,
+    async run({ handle, log }) {
+      const { pruned, before } = await pruneRawEvents(handle.db, { via: 'background' });
+      if (pruned > 0) log.info({ pruned, before }, 'raw events pruned');
     },
   },
   {
