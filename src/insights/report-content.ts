@@ -3,6 +3,7 @@
 // out these same sentences and tables, so every output reads the same.
 
 import { type FeedbackStatus, statusLabel } from '../feedback/model.ts';
+import { KIND_LABELS, NOTE_KINDS } from '../research/model.ts';
 import {
   DRIVER_LABELS,
   type Driver,
@@ -20,6 +21,10 @@ import {
 } from '../signals/pages-figures-shared.tsx';
 import { HIDDEN_TEXT } from '../surveys/results.ts';
 import { changeText, dayWords, npsText, periodWords, rateText } from '../surveys/words.ts';
+import { STATUS_WORDS as BETA_STATUS_WORDS } from './betas-model.ts';
+import { GROUP_TITLES, groupOf, matrixGroups } from './matrix.ts';
+import { matrixSentence } from './matrix-chart.tsx';
+import { experienceText, valueText } from './pages-matrix.tsx';
 import type { Report, ReportCohort } from './report-schema.ts';
 
 /** A table cell: text, or text that links somewhere in paved. */
@@ -40,6 +45,7 @@ const feedbackPath = (id: string) => `/feedback/${encodeURIComponent(id)}`;
 const roadmapPath = (id: string) => `/roadmap/${encodeURIComponent(id)}`;
 const changelogPath = (id: string) => `/changelog/${encodeURIComponent(id)}`;
 const capabilityPath = (slug: string) => `/capabilities/${encodeURIComponent(slug)}`;
+const betaPath = (id: string) => `/betas/${encodeURIComponent(id)}`;
 
 const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
@@ -352,5 +358,195 @@ export function nextTable(report: Report): ReportTable {
       String(n.voters),
     ]),
     empty: 'Nothing is planned for now or next on the roadmap.',
+  };
+}
+
+// ---- The matrix and the capability table ----
+
+type MatrixJson = Report['matrix'];
+type RateJson = MatrixJson['rows'][number]['stayRate'];
+
+/** "33% (2 of 6 teams)", or what stands in for a share of no teams. */
+const teamRate = (r: RateJson, none: string) =>
+  r.value === null
+    ? none
+    : `${Math.round(r.value)}% (${r.numerator} of ${plural(r.denominator, 'team')})`;
+
+/** Where everything landed, and what experience rests on. */
+export function matrixSentences(report: Report): string {
+  const m = report.matrix;
+  const pooled = m.pooled.map(periodWords).join(' and ');
+  const notPlaced =
+    m.notPlaced.length === 0
+      ? ''
+      : ` Not on offer, so not placed: ${m.notPlaced.map((c) => c.name).join(', ')}.`;
+  return `${matrixSentence(m)} Experience pools the satisfaction answers of ${pooled} with their completed months’ pulses; a capability is satisfying when its whole 95% interval is at or above ${m.threshold}% satisfied, not satisfying when it is wholly below.${notPlaced}`;
+}
+
+/** Every capability on offer by what it calls for (the matrix as a table). */
+export function matrixTable(report: Report): ReportTable {
+  const rows = matrixGroups(report.matrix.rows).flatMap((g) => g.rows);
+  return {
+    caption: `Mandate–choice matrix, ${periodWords(report.period)}`,
+    columns: [
+      { label: 'Capability' },
+      { label: 'Obligation' },
+      { label: 'Placed' },
+      { label: 'Experience' },
+      { label: 'What it calls for' },
+    ],
+    rows: rows.map((r) => [
+      capabilityCell(r.capability),
+      r.capability.obligation === 'mandatory' ? 'Required' : 'Chosen',
+      GROUP_TITLES[groupOf(r)],
+      experienceText(r.experience),
+      r.action,
+    ]),
+    empty: 'No capability is on offer yet.',
+  };
+}
+
+const STAGE_WORDS: Record<string, string> = {
+  idea: 'Idea',
+  beta: 'Beta',
+  ga: 'Generally available',
+  deprecated: 'Deprecated',
+  retired: 'Retired',
+};
+
+/** Satisfaction and usage side by side, one row per capability on offer. */
+export function capabilityTable(report: Report): ReportTable {
+  return {
+    caption: 'Capabilities: satisfaction and usage together',
+    columns: [
+      { label: 'Capability' },
+      { label: 'Stage' },
+      { label: 'Obligation' },
+      { label: 'Opt-in or coverage' },
+      { label: 'Teams that chose to stay' },
+      { label: 'Satisfied (CSAT)' },
+      { label: 'Exceptions' },
+      { label: 'Unplanned work (hours)', numeric: true },
+      { label: 'Time a week' },
+    ],
+    rows: report.matrix.rows.map((r) => [
+      capabilityCell(r.capability),
+      STAGE_WORDS[r.capability.stage] ?? r.capability.stage,
+      r.capability.obligation === 'mandatory' ? 'Required' : 'Chosen',
+      `${r.adoption.kind === 'opt-in' ? 'Opt-in' : 'Coverage'} ${teamRate(r.adoption.rate, 'no eligible teams')}`,
+      teamRate(r.stayRate, 'No team has adopted it yet'),
+      experienceText(r.experience),
+      `${r.exceptions.open} waiting, ${r.exceptions.approved} approved`,
+      r.unplanned.hours.toFixed(1),
+      valueText(r.value),
+    ]),
+    empty: 'No capability is on offer yet.',
+    note: 'Coverage of a required capability is a compliance figure, not a choice. Opt-in and the stay rate are as of the quarter’s end, exceptions as of now, the time a week is the latest estimate.',
+  };
+}
+
+// ---- Betas ----
+
+const BETA_DECISIONS = { graduate: 'Graduated', iterate: 'Iterate' } as const;
+
+export function betasTable(report: Report): ReportTable {
+  return {
+    caption: 'Betas and their outcomes',
+    columns: [
+      { label: 'Capability' },
+      { label: 'Status' },
+      { label: 'Volunteer teams' },
+      { label: 'Success criteria' },
+      { label: 'Decided this quarter' },
+    ],
+    rows: report.betas.map((b) => [
+      { text: b.capability.name, href: betaPath(b.id) },
+      BETA_STATUS_WORDS[b.status],
+      `${b.activeTeams} using it of ${b.teams} joined (target ${b.targetTeams})`,
+      b.criteriaSummary,
+      b.reviews.length === 0
+        ? `No review yet; due ${dayWords(b.reviewOn)}`
+        : b.reviews
+            .map(
+              (r) =>
+                `${BETA_DECISIONS[r.outcome]} on ${dayWords(r.decidedAt)}${r.decider ? ` by ${r.decider}` : ''}: ${r.rationale}${r.nextReviewOn ? ` Next review ${dayWords(r.nextReviewOn)}.` : ''}`,
+            )
+            .join(' '),
+    ]),
+    empty: 'No beta ran this quarter.',
+  };
+}
+
+// ---- Research ----
+
+export function researchSentence(report: Report): string {
+  const { notes, officeHours: o } = report.research;
+  const kinds = NOTE_KINDS.filter((k) => notes.byKind[k] > 0)
+    .map((k) => `${notes.byKind[k]} ${KIND_LABELS[k].toLowerCase()}`)
+    .join(', ');
+  const research =
+    notes.total === 0
+      ? 'No research note was recorded this quarter.'
+      : `${plural(notes.total, 'research note')} this quarter (${kinds}).`;
+  const s = o.solved;
+  const solved =
+    s.value === null || !s.interval
+      ? ''
+      : `; ${Math.round(s.value)}% solved on the spot (95% interval ${Math.round(s.interval.low)}% to ${Math.round(s.interval.high)}%), ${plural(o.feedbackFiled, 'filed as feedback', 'filed as feedback')}, ${plural(o.docsGaps, 'docs gap')}`;
+  const hours =
+    o.sessions === 0
+      ? 'No office hours were held.'
+      : `${plural(o.sessions, 'office-hours session')}, ${plural(o.topics, 'topic')} brought${solved}.`;
+  return `${research} ${hours}`;
+}
+
+export function frictionTable(report: Report): ReportTable {
+  return {
+    caption: 'Where developers get stuck: the top friction points',
+    columns: [
+      { label: 'Workflow' },
+      { label: 'Step' },
+      { label: 'Capability' },
+      { label: 'Times found', numeric: true },
+      { label: 'Mean severity (1–3)', numeric: true },
+      { label: 'Minutes lost', numeric: true },
+      { label: 'Follow-up' },
+    ],
+    rows: report.research.topFrictions.map((f) => [
+      f.workflow,
+      f.step,
+      capabilityCell(f.capability),
+      String(f.occurrences),
+      f.meanSeverity.toFixed(1),
+      String(Math.round(f.minutesLost)),
+      f.links.length === 0
+        ? 'None yet'
+        : f.links
+            .map((l) => `${l.kind === 'feedback' ? 'Feedback' : 'Roadmap'}: ${l.title}`)
+            .join('; '),
+    ]),
+    empty: 'No friction point was recorded this quarter.',
+    note: 'Ranked by how often each was found times how badly it hurt (severity 1 to 3).',
+  };
+}
+
+export function officeHoursTable(report: Report): ReportTable {
+  return {
+    caption: 'Office hours: what teams brought most',
+    columns: [
+      { label: 'Capability' },
+      { label: 'Topics', numeric: true },
+      { label: 'Solved on the spot', numeric: true },
+      { label: 'Docs gaps', numeric: true },
+    ],
+    rows: report.research.officeHours.topCapabilities.map((c) => [
+      capabilityCell(c.capability),
+      String(c.topics),
+      c.solved.value === null
+        ? '–'
+        : `${Math.round(c.solved.value)}% (${c.solved.count} of ${c.solved.n})`,
+      String(c.docsGaps),
+    ]),
+    empty: 'No office-hours topic named a capability this quarter.',
   };
 }

@@ -3,6 +3,9 @@
 // Every figure in it is the output of its area's own function, unchanged.
 
 import { z } from '@hono/zod-openapi';
+import { NOTE_KINDS } from '../research/model.ts';
+import { MatrixSchema } from './api-matrix.ts';
+import { BetaSummarySchema } from './betas-api-schemas.ts';
 
 const int = () => z.number().int();
 const IntervalSchema = z.object({ low: z.number(), high: z.number() });
@@ -165,6 +168,54 @@ const NextItemSchema = z.object({
   voters: int(),
 });
 
+/** Solved on the spot: a share of topics with its Wilson interval. */
+const SolvedSchema = z.object({
+  value: z.number().nullable(),
+  count: int(),
+  n: int(),
+  interval: IntervalSchema.nullable(),
+});
+
+/** Research and office hours in short: no quotes, no teams, no notes' text. */
+const ResearchSchema = z.object({
+  notes: z.object({ total: int(), byKind: z.record(z.enum(NOTE_KINDS), int()) }),
+  topFrictions: z.array(
+    z.object({
+      workflow: z.string(),
+      step: z.string(),
+      capability: CapabilityRefSchema.nullable(),
+      occurrences: int(),
+      notes: int(),
+      score: z.number(),
+      meanSeverity: z.number(),
+      minutesLost: z.number(),
+      links: z.array(
+        z.object({
+          kind: z.enum(['feedback', 'roadmap']),
+          id: z.string(),
+          title: z.string(),
+          status: z.string(),
+        }),
+      ),
+    }),
+  ),
+  officeHours: z.object({
+    sessions: int(),
+    topics: int(),
+    solved: SolvedSchema,
+    feedbackFiled: int(),
+    docsGaps: int(),
+    topCapabilities: z.array(
+      z.object({
+        capability: CapabilityRefSchema,
+        topics: int(),
+        solved: SolvedSchema,
+        docsGaps: int(),
+      }),
+    ),
+  }),
+});
+
 export const ReportSchema = z
   .object({
     period: z.string().openapi({ example: '2026-Q4' }),
@@ -180,6 +231,8 @@ export const ReportSchema = z
       timeToFirstDeploy: FirstDeploySchema,
       feedback: ResponsivenessSchema,
     }),
+    /** The mandate–choice matrix of the quarter; its rows are the capability table too. */
+    matrix: MatrixSchema,
     developersSaid: z.object({
       themes: ThemesSchema,
       topFeedback: z.array(TopFeedbackSchema),
@@ -189,6 +242,9 @@ export const ReportSchema = z
       roadmapChanges: z.array(RoadmapChangeSchema),
       decisions: z.object({ total: int(), items: z.array(DecisionSchema) }),
     }),
+    /** Betas running or reviewed in the quarter, with the reviews decided in it. */
+    betas: z.array(BetaSummarySchema),
+    research: ResearchSchema,
     next: z.array(NextItemSchema),
   })
   .openapi('QuarterlyReport');

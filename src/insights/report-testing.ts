@@ -13,12 +13,15 @@ import {
 } from '../capabilities/store.ts';
 import { addVote, insertItem as insertFeedback, setStatus } from '../feedback/store.ts';
 import { createUser } from '../identity/store.ts';
+import { createNote } from '../research/service.ts';
+import { createSession } from '../research/service-office-hours.ts';
 import { recordChangelogEntry } from '../roadmap/changelog.ts';
 import { insertItem as insertRoadmapItem, moveItem } from '../roadmap/store.ts';
 import { milestone, writeEvents } from '../signals/figures-testing.ts';
 import type { Answers } from '../surveys/model.ts';
 import { closeSurvey, createSurvey, openSurvey, submitResponse } from '../surveys/service.ts';
 import { type SurveyOrg, seedSurveyOrg } from '../surveys/testing.ts';
+import { reviewBeta, startBeta } from './betas.ts';
 
 /** The quarter the fixed organisation's report is about, and the moment it is read. */
 export const REPORT_PERIOD = '2026-Q3';
@@ -331,9 +334,104 @@ export async function seedReportOrg(handle: TestDb): Promise<ReportOrg> {
       at,
     });
   }
+  await seedBetaAndResearch(db, org, platform);
   return {
     org,
     capabilities: { deploy: deploy.id, vault: vault.id },
     feedback: { slow, flaky, docs },
   };
+}
+
+/**
+ * Preview environments in beta from July with Platform as its volunteer,
+ * reviewed in September (iterate); two research notes and an office-hours
+ * session in August.
+ */
+async function seedBetaAndResearch(db: TestDb['db'], org: SurveyOrg, platformTeam: string) {
+  const preview = await insertCapability(db, {
+    slug: 'preview-environments',
+    name: 'Preview environments',
+    summary: 'A live copy per pull request.',
+    ownerTeamId: platformTeam,
+    docsUrl: null,
+    stage: 'beta',
+    obligation: 'optional',
+    eligibleTeamIds: [],
+  });
+  const beta = await startBeta(db, org.platform, {
+    capability: 'preview-environments',
+    startsOn: '2026-07-06',
+    reviewOn: '2026-09-21',
+    targetTeams: 2,
+  });
+  await history(db, preview.id, platformTeam, [['trial', '2026-07-08T09:00:00.000Z']]);
+  await reviewBeta(db, org.platform, beta.id, {
+    outcome: 'iterate',
+    rationale: 'Previews take too long to start; one more round before everyone gets them.',
+    nextReviewOn: '2026-11-16',
+    now: new Date('2026-09-21T10:00:00.000Z'),
+  });
+  const friction = (
+    step: string,
+    capability: string | null,
+    severity: number,
+    minutes: number,
+  ) => ({
+    step,
+    capability,
+    severity,
+    minutesLost: minutes,
+    quote: 'A quote that never leaves the research pages.',
+  });
+  await createNote(db, org.platform, {
+    kind: 'interview',
+    heldOn: '2026-08-04',
+    team: 'payments',
+    personas: ['cli-first'],
+    workflow: 'Deploy a service',
+    steps: ['Open the pipeline', 'Wait for the build', 'Check the release'],
+    summary: null,
+    frictions: [
+      friction('Wait for the build', 'deploy-pipeline', 3, 40),
+      friction('Check the release', null, 1, 5),
+    ],
+  });
+  await createNote(db, org.platform, {
+    kind: 'shadowing',
+    heldOn: '2026-08-18',
+    team: 'platform',
+    personas: ['gui-first'],
+    workflow: 'Deploy a service',
+    steps: ['Open the pipeline', 'Wait for the build'],
+    summary: null,
+    frictions: [friction('Wait for the build', 'deploy-pipeline', 2, 25)],
+  });
+  await createSession(db, org.platform, {
+    heldOn: '2026-08-11',
+    hosts: 'Platform team',
+    notes: null,
+    topics: [
+      {
+        team: 'payments',
+        capability: 'secrets-vault',
+        problem: 'Rotating a key',
+        outcome: 'solved',
+        feedbackId: null,
+      },
+      {
+        team: 'payments',
+        capability: 'secrets-vault',
+        problem: 'Where are the docs?',
+        outcome: 'docs-gap',
+        feedbackId: null,
+      },
+      {
+        team: 'platform',
+        capability: 'deploy-pipeline',
+        problem: 'Slow builds',
+        outcome: 'solved',
+        feedbackId: null,
+      },
+    ],
+  });
 }

@@ -11,17 +11,25 @@ import { Chart } from '../core/ui/chart.tsx';
 import { type Column, DataTable, EmptyState } from '../core/ui/components.tsx';
 import { daysText, monthSpan } from '../signals/pages-figures-shared.tsx';
 import { dayWords } from '../surveys/words.ts';
+import { MatrixChart } from './matrix-chart.tsx';
 import {
+  betasTable,
   type Cell,
+  capabilityTable,
   changelogTable,
   decisionsSentence,
   decisionsTable,
   firstDeployTable,
+  frictionTable,
   headlines,
+  matrixSentences,
+  matrixTable,
   nextTable,
+  officeHoursTable,
   type ReportTable,
   reportLead,
   reportTitle,
+  researchSentence,
   roadmapTable,
   themesSentence,
   themeTables,
@@ -117,8 +125,11 @@ function Section(props: { id: string; title: string; children?: Child }) {
 
 const CONTENTS = [
   ['headline', 'Headline'],
+  ['matrix', 'The mandate–choice matrix'],
   ['developers-said', 'What developers said'],
   ['we-did', 'What we did'],
+  ['betas', 'Betas'],
+  ['research', 'Research and office hours'],
   ['next', 'What is next'],
 ] as const;
 
@@ -142,6 +153,12 @@ export function ReportView({ report, children }: { report: Report; children?: Ch
         <Headlines report={report} />
         <FirstDeploy report={report} />
       </Section>
+      <Section id="matrix" title="The mandate–choice matrix">
+        <p>{matrixSentences(report)}</p>
+        <MatrixChart m={report.matrix} />
+        <TableView table={matrixTable(report)} id="matrix-actions" />
+        <TableView table={capabilityTable(report)} id="capabilities" />
+      </Section>
       <Section id="developers-said" title="What developers said">
         <p>{themesSentence(report)}</p>
         {themeTables(report).map((t, i) => (
@@ -163,6 +180,14 @@ export function ReportView({ report, children }: { report: Report; children?: Ch
             />
           ) : null}
         </section>
+      </Section>
+      <Section id="betas" title="Betas">
+        <TableView table={betasTable(report)} id="beta-outcomes" />
+      </Section>
+      <Section id="research" title="Research and office hours">
+        <p>{researchSentence(report)}</p>
+        <TableView table={frictionTable(report)} id="frictions" />
+        <TableView table={officeHoursTable(report)} id="office-hours" />
       </Section>
       <Section id="next" title="What is next">
         <TableView table={nextTable(report)} id="next-items" />

@@ -13,10 +13,15 @@ import { getSetting } from '../core/settings.ts';
 import { responsiveness } from '../feedback/figures.ts';
 import { ackSlaDays } from '../feedback/settings.ts';
 import { ackTimes } from '../feedback/store.ts';
+import { researchHighlights } from '../research/synthesis.ts';
 import { onboardingFigures } from '../signals/figures-onboarding.ts';
 import { surveyResults } from '../surveys/results.ts';
 import { ROOT } from '../surveys/results-cuts.ts';
 import { closedSurveyFor, surveysIn } from '../surveys/store.ts';
+import { presentMatrix } from './api-matrix.ts';
+import { betasForReport } from './betas.ts';
+import { presentSummary } from './betas-api-schemas.ts';
+import { matrixFor } from './matrix.ts';
 import {
   capabilityRefs,
   changelogIn,
@@ -161,6 +166,9 @@ export async function buildReport(db: Db, input: { period: string; now?: Date })
     roadmapChanges,
     decisions,
     next,
+    matrix,
+    betas,
+    research,
   ] = await Promise.all([
     surveyPart(db, period, capabilities),
     firstDeployPart(db, period, now, k),
@@ -170,6 +178,9 @@ export async function buildReport(db: Db, input: { period: string; now?: Date })
     roadmapChangesIn(db, period, refs),
     decisionsIn(db, period, refs),
     whatIsNext(db, refs),
+    matrixFor(db, { period: period.key, now }),
+    betasForReport(db, { period, now }),
+    researchHighlights(db, { period }),
   ]);
   return {
     period: period.key,
@@ -180,8 +191,15 @@ export async function buildReport(db: Db, input: { period: string; now?: Date })
     k,
     kComment,
     headline: { survey: survey.headline, timeToFirstDeploy, feedback },
+    matrix: presentMatrix(matrix),
     developersSaid: { themes: survey.themes, topFeedback },
     whatWeDid: { changelog, roadmapChanges, decisions },
+    betas: betas.map(presentSummary),
+    research: {
+      notes: research.notes,
+      topFrictions: research.topFrictions,
+      officeHours: research.officeHours,
+    },
     next,
   };
 }
