@@ -290,16 +290,22 @@ export async function betaPulses(
   return out;
 }
 
-/** Feedback on the capability from the beta teams, newest first (merged duplicates left out). */
+/**
+ * Feedback on the capability from the beta teams since the beta started,
+ * newest first (merged duplicates left out).
+ */
 export async function betaFeedback(
   db: Db,
   capabilityId: string,
   teamIds: readonly string[],
+  startsOn: string,
 ): Promise<FeedbackItem[]> {
   const items: FeedbackItem[] = [];
   for (const teamId of teamIds) {
     const page = await listItems(db, { capabilityId, teamId, limit: 10_000, sort: 'newest' });
-    items.push(...page.items.filter((i) => i.status !== 'duplicate'));
+    items.push(
+      ...page.items.filter((i) => i.status !== 'duplicate' && i.createdAt >= dayStart(startsOn)),
+    );
   }
   return items.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
 }

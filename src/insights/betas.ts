@@ -193,7 +193,7 @@ export interface BetaDetail extends BetaSummary {
   comparison: CsatComparison | null;
   /** Pulses for the capability as a whole, per completed month since the start. */
   pulses: PulseMonth[];
-  /** Feedback on the capability from the beta teams. */
+  /** Feedback on the capability from the beta teams since the start. */
   feedback: FeedbackItem[];
   /** Joins, leaves and adoptions of the beta teams, newest first. */
   moves: BetaMove[];
@@ -248,7 +248,7 @@ export async function betaDetail(
       ? await csatComparison(reader, survey, beta.capabilityId, betaTeamIds)
       : null,
     pulses: await betaPulses(reader, e.capability, beta.startsOn, e.asOf),
-    feedback: await betaFeedback(db, beta.capabilityId, [...betaTeamIds]),
+    feedback: await betaFeedback(db, beta.capabilityId, [...betaTeamIds], beta.startsOn),
     moves: e.teams
       .flatMap((t) => t.moves.map((m) => ({ ...m, team: teamOf(m.teamId) })))
       .sort((a, b) => b.at.localeCompare(a.at)),
