@@ -36,7 +36,6 @@ import {
 import {
   type AnswerRow,
   type CommentRow,
-  deleteParticipation,
   hasHash,
   insertHashes,
   insertResponse,
@@ -147,10 +146,10 @@ const ALREADY =
   'You have already answered this survey. Each person answers once, and because answers are anonymous they cannot be looked up or changed.';
 
 /**
- * Stores one person's answers. The participation hash is written first, in
- * its own transaction (a second answer, even at the same moment, is a 409);
- * the answers follow in another, each part as its own row with the person's
- * coarse segment. Nothing is held in memory and nothing is audited or logged.
+ * Stores one person's answers with their participation hash, in one
+ * transaction (a second answer, even at the same moment, is a 409): each
+ * part as its own row with the person's coarse segment. Nothing is held in
+ * memory and nothing is audited or logged.
  */
 export async function submitResponse(
   deps: SurveyDeps,
@@ -198,29 +197,20 @@ async function storeResponse(
   const segment = await respondentSegment(db, survey, actor);
   const participation = deps.secret.hmac(PARTICIPATION, id, person);
 
-  // 1. Participation, alone: the unique key refuses a second answer.
+  // One transaction: a server that dies half-way leaves neither the
+  // participation hash without its answers (the person would be told they had
+  // answered) nor answers without it. The hash goes first: its unique key
+  // refuses a second answer, even one sent at the same moment.
   try {
     await db.transaction().execute(async (trx) => {
       const locked = await lockSurvey(trx, engine, id, 'share');
       if (locked?.state !== 'open')
         throw new Conflict('This survey has closed; it no longer takes answers.');
       await insertHashes(trx, 'survey_participation', id, [participation]);
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new Conflict(ALREADY);
-    throw error;
-  }
-  // 2. The answers, in a transaction of their own.
-  try {
-    await db.transaction().execute(async (trx) => {
-      const locked = await lockSurvey(trx, engine, id, 'share');
-      if (locked?.state !== 'open')
-        throw new Conflict('This survey has closed; it no longer takes answers.');
       await insertResponse(trx, id, segment, parts);
     });
   } catch (error) {
-    // An answer that was not stored is not an answer: the person may try again.
-    await deleteParticipation(db, id, participation).catch(() => {});
+    if (isUniqueViolation(error)) throw new Conflict(ALREADY);
     throw error;
   }
 }

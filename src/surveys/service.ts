@@ -2,9 +2,10 @@
 // remind), answers and pulses. API, pages, CLI and background work call these.
 //
 // Anonymity by construction (shared/DESIGN.md, "Privacy rules"): who was
-// invited and who answered are keyed hashes, written in their own
-// transaction apart from the answers; answers carry coarse segments only;
-// nothing here audits or logs an answer.
+// invited and who answered are keyed hashes in rows of their own (the
+// participation hash in the answer's transaction, so a crash cannot separate
+// them); answers carry coarse segments only; nothing here audits or logs an
+// answer.
 
 export * from './service-answers.ts';
 export * from './service-campaigns.ts';

@@ -48,15 +48,6 @@ export async function hashSet(db: Db, table: HashTable, surveyId: string): Promi
   return new Set(rows.map((r) => r.hash));
 }
 
-/** Removes one participation hash (an answer that could not be stored is not an answer). */
-export async function deleteParticipation(db: Db, surveyId: string, hash: string): Promise<void> {
-  await db
-    .deleteFrom('survey_participation')
-    .where('survey_id', '=', surveyId)
-    .where('hash', '=', hash)
-    .execute();
-}
-
 /** Deletes every invitation and participation hash of a survey (at close). */
 export async function deleteHashes(db: Db, surveyId: string): Promise<void> {
   await db.deleteFrom('survey_participation').where('survey_id', '=', surveyId).execute();
