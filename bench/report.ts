@@ -8,6 +8,13 @@ import { type Driver, scanEvents } from './driver.ts';
 import { atMost, atMostTimes, median } from './goals.ts';
 import type { BenchContext, Measurement } from './model.ts';
 
+/** `2026-Q3`: the last whole quarter before the day (the report's period). */
+export function lastQuarter(day: string): string {
+  const year = Number(day.slice(0, 4));
+  const q = Math.floor((Number(day.slice(5, 7)) - 1) / 3) + 1;
+  return q === 1 ? `${year - 1}-Q4` : `${year}-Q${q - 1}`;
+}
+
 /** One endpoint the step times. */
 export interface Endpoint {
   name: string;

@@ -23,6 +23,7 @@ import {
   endpoints,
   engineComparison,
   growthComparison,
+  lastQuarter,
   type ReportRun,
   reportBuilt,
   reportMeasurements,
@@ -71,13 +72,6 @@ async function optionalStep(file: string, name: string): Promise<StepFn | null> 
   if (!existsSync(path)) return null;
   const mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   return typeof mod[name] === 'function' ? (mod[name] as StepFn) : null;
-}
-
-/** `2026-Q3`: the last whole quarter before the day. */
-export function lastQuarter(day: string): string {
-  const year = Number(day.slice(0, 4));
-  const q = Math.floor((Number(day.slice(5, 7)) - 1) / 3) + 1;
-  return q === 1 ? `${year - 1}-Q4` : `${year}-Q${q - 1}`;
 }
 
 /** The demo's admin account, from its settings row. */
