@@ -276,4 +276,22 @@ export const pages: PageCase[] = [
   { path: '/pulse/deploy-pipeline/thanks', name: 'pulse thank-you page' },
   { path: '/pulses?capability=deploy-pipeline&period=2026-Q3', name: 'pulse results by month' },
   { path: '/matrix', name: 'mandate–choice matrix' },
+  { path: '/betas', name: 'beta programs' },
+  { path: '/betas/new', name: 'start a beta program form' },
+  {
+    path: '/betas/new',
+    name: 'start a beta program form after a refused submit',
+    submit: {
+      form: 'form[action="/betas"]',
+      fields: { reviewOn: '', stayThreshold: 'most' },
+      status: 400,
+    },
+  },
+  { path: '/betas/{betaId}', name: 'beta program page' },
+  { path: '/betas/{betaId}/leave?team=checkout', name: 'leave a beta confirmation' },
+  {
+    path: '/betas/{betaId}/review?outcome=graduate',
+    name: 'graduate a beta confirmation',
+    asLeader: true,
+  },
 ];

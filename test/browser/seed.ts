@@ -23,6 +23,7 @@ import {
   revokeToken,
   setDisabled,
 } from '../../src/identity/store.ts';
+import { seedBrowserBetas } from '../../src/insights/betas-browser-seed.ts';
 import type { OrgSnapshot, PersonRecord } from '../../src/org/model.ts';
 import { applyOrgSnapshot, getTeamBySlug } from '../../src/org/store.ts';
 import { seedBrowserRoadmap } from '../../src/roadmap/browser-seed.ts';
@@ -198,6 +199,7 @@ export async function seedBrowserOrg(db: Db): Promise<BrowserSeed> {
       },
       (await getCapabilityBySlug(trx, 'deploy-pipeline'))?.id ?? null,
     );
+    const betaParams = await seedBrowserBetas(trx, { adminId: admin.id });
     return {
       adminId: admin.id,
       leaderId: leader.id,
@@ -207,6 +209,7 @@ export async function seedBrowserOrg(db: Db): Promise<BrowserSeed> {
         ...capabilityParams,
         ...roadmapParams,
         ...feedbackParams,
+        ...betaParams,
       },
     };
   });
