@@ -137,7 +137,7 @@ export function registerNoteFormPages(web: Hono<AppEnv>, { handle }: Deps): void
   web.post(NOTES_PATH, policy('research.manage'), async (c) => {
     const raw = await readForm(c);
     const { input, values } = noteFromForm(raw);
-    if (raw._action === 'more') return formPage(c, null, moreRows(values), []);
+    if (raw.more !== undefined) return formPage(c, null, moreRows(values), []);
     try {
       const note = await createNote(db, ctxOf(c), input);
       return c.redirect(`${notePath(note.id)}?done=created`, 303);
@@ -157,7 +157,7 @@ export function registerNoteFormPages(web: Hono<AppEnv>, { handle }: Deps): void
     const note = await noteDetail(db, ctxOf(c), c.req.param('id'));
     const raw = await readForm(c);
     const { input, values } = noteFromForm(raw);
-    if (raw._action === 'more') return formPage(c, note, moreRows(values), []);
+    if (raw.more !== undefined) return formPage(c, note, moreRows(values), []);
     try {
       await editNote(db, ctxOf(c), note.id, input);
       return c.redirect(`${notePath(note.id)}?done=edited`, 303);
@@ -272,9 +272,13 @@ export function registerNoteFormPages(web: Hono<AppEnv>, { handle }: Deps): void
           ))}
           <div class="row-actions">
             <button type="submit">{note ? 'Save the note' : 'Record the note'}</button>
-            <button type="submit" name="_action" value="more" class="secondary">
-              Add {MORE_ROWS} more friction rows
-            </button>
+            {/* An input, not a button: the form's one submit button saves it. */}
+            <input
+              type="submit"
+              name="more"
+              class="button secondary"
+              value={`Add ${MORE_ROWS} more friction rows`}
+            />
           </div>
         </Form>
         <p>

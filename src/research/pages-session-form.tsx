@@ -101,7 +101,7 @@ export function registerSessionFormPages(web: Hono<AppEnv>, { handle }: Deps): v
   web.post(OFFICE_HOURS_PATH, policy('research.manage'), async (c) => {
     const raw = await readForm(c);
     const { input, values } = sessionFromForm(raw);
-    if (raw._action === 'more') return formPage(c, null, moreRows(values), []);
+    if (raw.more !== undefined) return formPage(c, null, moreRows(values), []);
     try {
       const s = await createSession(db, ctxOf(c), input);
       return c.redirect(`${sessionPath(s.id)}?done=created`, 303);
@@ -121,7 +121,7 @@ export function registerSessionFormPages(web: Hono<AppEnv>, { handle }: Deps): v
     const s = await sessionDetail(db, ctxOf(c), c.req.param('id'));
     const raw = await readForm(c);
     const { input, values } = sessionFromForm(raw);
-    if (raw._action === 'more') return formPage(c, s, moreRows(values), []);
+    if (raw.more !== undefined) return formPage(c, s, moreRows(values), []);
     try {
       await editSession(db, ctxOf(c), s.id, input);
       return c.redirect(`${sessionPath(s.id)}?done=edited`, 303);
@@ -194,9 +194,13 @@ export function registerSessionFormPages(web: Hono<AppEnv>, { handle }: Deps): v
           ))}
           <div class="row-actions">
             <button type="submit">{session ? 'Save the session' : 'Record the session'}</button>
-            <button type="submit" name="_action" value="more" class="secondary">
-              Add {MORE_ROWS} more topic rows
-            </button>
+            {/* An input, not a button: the form's one submit button saves it. */}
+            <input
+              type="submit"
+              name="more"
+              class="button secondary"
+              value={`Add ${MORE_ROWS} more topic rows`}
+            />
           </div>
         </Form>
         <p>

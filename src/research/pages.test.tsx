@@ -128,7 +128,7 @@ describeEngines('research pages', (handle) => {
     const more = await post(
       handle(),
       '/research/notes',
-      { ...NOTE_FORM, _action: 'more' },
+      { ...NOTE_FORM, more: 'Add 3 more rows' },
       people.barbara,
     );
     expect(more.status).toBe(200);
@@ -258,7 +258,7 @@ describeEngines('office-hours pages', (handle) => {
     const more = await post(
       handle(),
       '/office-hours',
-      { ...fields, _action: 'more' },
+      { ...fields, more: 'Add 3 more rows' },
       people.barbara,
     );
     expect(more.html.match(/<legend>Topic/g)).toHaveLength(8);
