@@ -26,6 +26,7 @@ import {
 import { seedBrowserBetas } from '../../src/insights/betas-browser-seed.ts';
 import type { OrgSnapshot, PersonRecord } from '../../src/org/model.ts';
 import { applyOrgSnapshot, getTeamBySlug } from '../../src/org/store.ts';
+import { seedBrowserResearch } from '../../src/research/browser-seed.ts';
 import { seedBrowserRoadmap } from '../../src/roadmap/browser-seed.ts';
 import { seedBrowserSignals } from '../../src/signals/testing.ts';
 import { seedBrowserFigures } from './seed-figures.ts';
@@ -200,6 +201,7 @@ export async function seedBrowserOrg(db: Db): Promise<BrowserSeed> {
       (await getCapabilityBySlug(trx, 'deploy-pipeline'))?.id ?? null,
     );
     const betaParams = await seedBrowserBetas(trx, { adminId: admin.id });
+    const researchParams = await seedBrowserResearch(trx, { adminId: admin.id });
     return {
       adminId: admin.id,
       leaderId: leader.id,
@@ -210,6 +212,7 @@ export async function seedBrowserOrg(db: Db): Promise<BrowserSeed> {
         ...roadmapParams,
         ...feedbackParams,
         ...betaParams,
+        ...researchParams,
       },
     };
   });
