@@ -1,9 +1,8 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { type Config, loadConfig } from './config.ts';
-import { type DbHandle, openDatabase } from './db/index.ts';
-import { migrateToLatest } from './db/migrate.ts';
+import type { Config } from './config.ts';
+import type { DbHandle } from './db/index.ts';
 
 /** Exit codes every command uses: 0 ok, 1 failure, 2 bad usage. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -118,6 +117,12 @@ export async function withDatabase<T>(
   io: Io,
   fn: (handle: DbHandle, config: Config) => Promise<T>,
 ): Promise<T> {
+  // Loaded here rather than at the top: commands that call the API never load the drivers.
+  const [{ loadConfig }, { openDatabase }, { migrateToLatest }] = await Promise.all([
+    import('./config.ts'),
+    import('./db/index.ts'),
+    import('./db/migrate.ts'),
+  ]);
   const config = loadConfig(io.env);
   const handle = await openDatabase(config.databaseUrl);
   try {
