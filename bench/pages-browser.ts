@@ -30,16 +30,15 @@ export interface BrowserCookie {
   value: string;
 }
 
-const STEP_MS = 60_000;
-
 async function freshContext(
   browser: Browser,
   url: string,
   cookie: BrowserCookie | null,
   javaScriptEnabled: boolean,
+  timeoutMs: number,
 ): Promise<BrowserContext> {
   const context = await browser.newContext({ javaScriptEnabled });
-  context.setDefaultTimeout(STEP_MS);
+  context.setDefaultTimeout(timeoutMs);
   if (cookie) {
     // `domain` and `path`, not `url`: with an http `url` Playwright drops Secure,
     // which a __Host- cookie needs (Chromium treats 127.0.0.1 as a secure origin).
@@ -97,8 +96,9 @@ export async function loadOn3G(
   url: string,
   cookie: BrowserCookie | null,
   selector: string,
+  timeoutMs = 60_000,
 ): Promise<SlowLoad> {
-  const context = await freshContext(browser, url, cookie, true);
+  const context = await freshContext(browser, url, cookie, true, timeoutMs);
   try {
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
@@ -138,7 +138,7 @@ export async function loadOn3G(
       .waitForFunction(
         () => (window as unknown as { __benchSeen?: number }).__benchSeen !== undefined,
         undefined,
-        { timeout: STEP_MS },
+        { timeout: timeoutMs },
       )
       .catch(() => {});
     // Late requests (an icon the browser asks for after load) count too.
@@ -183,8 +183,9 @@ export async function loadWithoutJs(
   browser: Browser,
   url: string,
   cookie: BrowserCookie | null,
+  timeoutMs = 60_000,
 ): Promise<{ mainVisible: boolean; mainText: string }> {
-  const context = await freshContext(browser, url, cookie, false);
+  const context = await freshContext(browser, url, cookie, false, timeoutMs);
   try {
     const page = await context.newPage();
     await page.goto(url, { waitUntil: 'load' });

@@ -18,10 +18,14 @@ export interface RawResponse {
 }
 
 /** One GET whose body is not decompressed (node:http never does), so its length is the wire size. */
-export function getRaw(url: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+export function getRaw(
+  url: string,
+  headers: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<RawResponse> {
   const send = url.startsWith('https:') ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { headers, timeout: 60_000 }, (res) => {
+    const req = send(url, { headers, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () =>
@@ -29,7 +33,9 @@ export function getRaw(url: string, headers: Record<string, string> = {}): Promi
       );
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error(`GET ${url} took over 60 s`)));
+    req.on('timeout', () =>
+      req.destroy(new Error(`GET ${new URL(url).pathname} took over ${timeoutMs / 1000} s`)),
+    );
     req.on('error', reject);
     req.end();
   });
@@ -57,8 +63,9 @@ export function decodeBody(body: Buffer, encoding: string | null): Buffer {
 export async function firstHtml(
   url: string,
   cookie: string,
+  timeoutMs = 60_000,
 ): Promise<FirstHtml & { html: string }> {
-  const res = await getRaw(url, { Cookie: cookie, 'Accept-Encoding': 'gzip, br' });
+  const res = await getRaw(url, { Cookie: cookie, 'Accept-Encoding': 'gzip, br' }, timeoutMs);
   const header = res.headers['content-encoding'];
   const encoding = typeof header === 'string' && header.trim() ? header.trim().toLowerCase() : null;
   const html = decodeBody(res.body, encoding);
@@ -70,6 +77,27 @@ export async function firstHtml(
     gzipBytes: encoding === 'gzip' ? res.body.length : gzipSync(html).length,
     html: html.toString('utf8'),
   };
+}
+
+/**
+ * Waits until the server answers /healthz again (after a page that kept it
+ * busy), polling every second; false when it has not within `withinMs`.
+ */
+export async function waitForServer(baseUrl: string, withinMs: number): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    const left = deadline - Date.now();
+    const ok = await getRaw(
+      new URL('/healthz', baseUrl).href,
+      {},
+      Math.max(1000, Math.min(left, 5000)),
+    )
+      .then((res) => res.status === 200)
+      .catch(() => false);
+    if (ok) return true;
+    await new Promise((done) => setTimeout(done, 1000));
+  }
+  return false;
 }
 
 /** A signed-in browser session: the cookie as a header and as its parts. */

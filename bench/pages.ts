@@ -9,7 +9,14 @@
 import type { Browser } from 'playwright-core';
 import type { BenchContext, Measurement } from './model.ts';
 import { launchChromium, loadOn3G, loadWithoutJs } from './pages-browser.ts';
-import { findSurveys, firstHtml, readDemoAccounts, type Session, signInAs } from './pages-http.ts';
+import {
+  findSurveys,
+  firstHtml,
+  readDemoAccounts,
+  type Session,
+  signInAs,
+  waitForServer,
+} from './pages-http.ts';
 import {
   median,
   type PageBaseline,
@@ -56,13 +63,13 @@ export async function pageTargets(ctx: BenchContext): Promise<PageTarget[]> {
           ? null
           : 'the demo developer is not asked this survey (or has answered it): this is not the answer form',
     },
+    { name: 'report', path: `/report/${enc(quarter)}`, as: 'admin', notBuiltOn404: true },
     {
       name: 'survey results',
       path: surveys.closed ? `/surveys/${enc(surveys.closed)}/results` : null,
       as: 'admin',
       missing: 'the workload has no closed survey',
     },
-    { name: 'report', path: `/report/${enc(quarter)}`, as: 'admin', notBuiltOn404: true },
   ];
 }
 
@@ -87,6 +94,14 @@ async function signIns(ctx: BenchContext): Promise<Record<Role, Session>> {
 /** How many "3G" loads per page; the figure is their median. */
 const runsFor = (ctx: BenchContext) => (ctx.quick ? 1 : 3);
 
+/**
+ * How long one page may take to answer before it counts as failed, and how
+ * long the server then gets to answer /healthz again before the remaining
+ * pages are given up (a page that blocks the server would block them too).
+ */
+const limitsFor = (ctx: BenchContext) =>
+  ctx.quick ? { pageMs: 30_000, recoverMs: 60_000 } : { pageMs: 60_000, recoverMs: 300_000 };
+
 async function baselineOf(ctx: BenchContext, browser: Browser): Promise<PageBaseline> {
   const path = '/healthz';
   const runs: number[] = [];
@@ -105,7 +120,8 @@ async function measurePage(
   session: Session,
 ): Promise<PageResult | PageSkipped> {
   const url = new URL(target.path, ctx.baseUrl).href;
-  const first = await firstHtml(url, session.header);
+  const { pageMs } = limitsFor(ctx);
+  const first = await firstHtml(url, session.header, pageMs);
   if (first.status === 404 && target.notBuiltOn404) {
     return {
       name: target.name,
@@ -126,11 +142,11 @@ async function measurePage(
   const runs: number[] = [];
   let last: Awaited<ReturnType<typeof loadOn3G>> | undefined;
   for (let i = 0; i < runsFor(ctx); i++) {
-    last = await loadOn3G(browser, url, cookie, 'main h1');
+    last = await loadOn3G(browser, url, cookie, 'main h1', pageMs);
     // A page whose main content never shows counts as never: the goal is not met.
     runs.push(last.visibleMs ?? Number.POSITIVE_INFINITY);
   }
-  const noJs = await loadWithoutJs(browser, url, cookie);
+  const noJs = await loadWithoutJs(browser, url, cookie, pageMs);
   const note = target.expect?.(first.html) ?? undefined;
   return {
     name: target.name,
@@ -155,7 +171,20 @@ export async function benchPages(ctx: BenchContext): Promise<Measurement[]> {
     const baseline = await baselineOf(ctx, browser);
     ctx.log(`pages: baseline ${baseline.path} on 3G ${Math.round(baseline.visibleMs)} ms`);
     const out: Measurement[] = [];
+    let gaveUp: string | null = null;
     for (const target of targets) {
+      if (gaveUp) {
+        out.push(
+          skippedMeasurement({
+            name: target.name,
+            path: target.path ?? '',
+            reason: gaveUp,
+            failed: true,
+          }),
+        );
+        ctx.log(`pages: ${target.name} not measured: ${gaveUp}`);
+        continue;
+      }
       if (target.path === null) {
         out.push(
           skippedMeasurement({
@@ -168,12 +197,26 @@ export async function benchPages(ctx: BenchContext): Promise<Measurement[]> {
         ctx.log(`pages: ${target.name} not measured: ${target.missing}`);
         continue;
       }
-      const result = await measurePage(
-        ctx,
-        browser,
-        { ...target, path: target.path },
-        sessions[target.as],
-      );
+      let result: PageResult | PageSkipped;
+      try {
+        result = await measurePage(
+          ctx,
+          browser,
+          { ...target, path: target.path },
+          sessions[target.as],
+        );
+      } catch (error) {
+        result = {
+          name: target.name,
+          path: target.path,
+          reason: `failed: ${(error as Error).message.split('\n')[0]}`,
+          failed: true,
+        };
+        const { recoverMs } = limitsFor(ctx);
+        if (!(await waitForServer(ctx.baseUrl, recoverMs))) {
+          gaveUp = `the server did not answer /healthz within ${recoverMs / 1000} s after ${target.path}`;
+        }
+      }
       if ('reason' in result) {
         out.push(skippedMeasurement(result));
         ctx.log(`pages: ${target.name} not measured: ${result.reason}`);

@@ -66,7 +66,8 @@ describe('requests per second', () => {
   it('counts only 2xx answers over the run’s length', () => {
     expect(requestsPerSecond(run())).toBe(50); // 100 / 2
     expect(requestsPerSecond(run({ non2xx: 10 }))).toBe(45); // 90 / 2
-    expect(requestsPerSecond(run({ responses: 0 }))).toBeNaN();
+    // Nothing came back within the run: none per second, not an unknown.
+    expect(requestsPerSecond(run({ responses: 0 }))).toBe(0);
     expect(requestsPerSecond(run({ seconds: 0 }))).toBeNaN();
   });
 
@@ -81,7 +82,7 @@ describe('requests per second', () => {
   it('a run with failures is named as such', () => {
     expect(runProblem(run())).toBeNull();
     expect(runProblem(run({ non2xx: 3, timeouts: 1 }))).toBe('3 responses outside 2xx, 1 timeouts');
-    expect(runProblem(run({ responses: 0 }))).toBe('no response at all');
+    expect(runProblem(run({ responses: 0 }))).toBe('no response within the run');
   });
 });
 
@@ -101,6 +102,14 @@ describe('the 25% goal for HTML pages', () => {
     expect(below.goal?.met).toBe(false);
     expect(below.baseline).toEqual(hello);
     expect(below.detail).toMatchObject({ 'p50 (ms)': 80, 'p99 (ms)': 400, connections: 20 });
+  });
+
+  it('is not met by a run in which nothing came back', () => {
+    const none = throughputMeasurement(board, run({ responses: 0, p50: 0, p99: 0 }), hello);
+    expect(none.value).toBe(0);
+    expect(none.ratio).toBe(0);
+    expect(none.goal?.met).toBe(false);
+    expect(none.detail?.problem).toBe('no response within the run');
   });
 
   it('is not met by a run that failed, however fast', () => {

@@ -52,15 +52,19 @@ export function fromAutocannon(result: AutocannonResult): LoadRun {
   };
 }
 
-/** Successful (2xx) responses per second; NaN for a run that served none or took no time. */
+/**
+ * Successful (2xx) responses per second over the run: 0 when none came back
+ * within it (requests still in flight at the end are not counted); NaN for a
+ * run that took no time.
+ */
 export function requestsPerSecond(run: LoadRun): number {
-  const ok = run.responses - run.non2xx;
-  return run.seconds > 0 && ok > 0 ? ok / run.seconds : Number.NaN;
+  if (!(run.seconds > 0)) return Number.NaN;
+  return Math.max(0, run.responses - run.non2xx) / run.seconds;
 }
 
 /** Whether a run's figure can be trusted: every request answered, and answered 2xx. */
 export function runProblem(run: LoadRun): string | null {
-  if (run.responses === 0) return 'no response at all';
+  if (run.responses === 0) return 'no response within the run';
   const parts: string[] = [];
   if (run.non2xx > 0) parts.push(`${run.non2xx} responses outside 2xx`);
   if (run.errors > 0) parts.push(`${run.errors} errors`);
@@ -69,11 +73,12 @@ export function runProblem(run: LoadRun): string | null {
 }
 
 /**
- * The hello-world figure: measured before and after the targets, and averaged,
- * so a machine that slows down or speeds up during the step moves both sides.
+ * A hello-world figure from several runs: their mean. A run that served
+ * nothing is left out rather than counted as zero (it would make every
+ * target look better than it is); NaN when none served anything.
  */
 export function baselineRate(runs: readonly LoadRun[]): number {
-  const rates = runs.map(requestsPerSecond).filter(Number.isFinite);
+  const rates = runs.map(requestsPerSecond).filter((r) => Number.isFinite(r) && r > 0);
   return rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : Number.NaN;
 }
 
@@ -104,13 +109,14 @@ export function throughputMeasurement(
       : {}),
     detail: {
       path: target.path,
-      'p50 (ms)': run.p50,
-      'p99 (ms)': run.p99,
+      'p50 (ms)': run.responses ? run.p50 : 'none',
+      'p99 (ms)': run.responses ? run.p99 : 'none',
       responses: run.responses,
       seconds: run.seconds,
       connections: target.connections,
       'KB per response': Math.round((run.bytesPerResponse / 1024) * 10) / 10,
       'signed in': target.signedIn,
+      baseline: 'mean of the hello-world runs just before and after this one',
       ...(problem ? { problem } : {}),
     },
   };
@@ -133,10 +139,11 @@ export function baselineMeasurement(
     detail: {
       path,
       runs: runs.map((r) => round(requestsPerSecond(r))).join(', '),
+      measured:
+        'before, between and after the targets, averaged; each target is held to the runs just before and after it',
       'p50 (ms)': runs.map((r) => r.p50).join(', '),
       'p99 (ms)': runs.map((r) => r.p99).join(', '),
       connections,
-      measured: 'before and after the pages, averaged',
       ...(problems.length ? { problem: problems.join('; ') } : {}),
     },
   };

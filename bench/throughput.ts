@@ -1,8 +1,8 @@
 // Issue 9, step 4: throughput. Requests per second and p50/p99 latency with
 // autocannon (20 connections, keep-alive) for the feedback board, a feedback
 // item and a figures endpoint, signed in, against the hello-world route
-// (/healthz) of the same server in the same run, measured before and after
-// them. Requests ask for gzip as browsers do, so compression is paid as users
+// (/healthz) of the same server in the same run, measured just before and
+// after each of them. Requests ask for gzip as browsers do, so compression is paid as users
 // make the server pay it.
 
 import autocannon from 'autocannon';
@@ -10,6 +10,7 @@ import type { BenchContext, Measurement } from './model.ts';
 import { getRaw, readDemoAccounts, signInAs } from './pages-http.ts';
 import {
   baselineMeasurement,
+  baselineRate,
   fromAutocannon,
   type LoadRun,
   throughputMeasurement,
@@ -30,24 +31,54 @@ interface Target {
 
 const BROWSER_LIKE = { 'Accept-Encoding': 'gzip, br' };
 
-/** One autocannon run against a path; a short warm-up first so the figure is not a cold start. */
+/** How long one sequential GET takes, ms (Infinity when it fails or times out). */
+async function timedGet(url: string, headers: Record<string, string>): Promise<number> {
+  const start = performance.now();
+  const ok = await getRaw(url, headers, 60_000)
+    .then((res) => res.status === 200)
+    .catch(() => false);
+  return ok ? performance.now() - start : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Waits until the server has worked off what a run left in flight: autocannon
+ * stops counting when the run ends, but the server still answers the requests
+ * it had, which would slow the next run. Settled when /healthz answers twice
+ * in a row about as fast as it did idle; false after a minute.
+ */
+async function settle(ctx: BenchContext, idleMs: number): Promise<boolean> {
+  const url = new URL('/healthz', ctx.baseUrl).href;
+  const limit = Math.max(5, idleMs * 3);
+  const deadline = Date.now() + 60_000;
+  let calm = 0;
+  while (Date.now() < deadline) {
+    calm = (await timedGet(url, BROWSER_LIKE)) <= limit ? calm + 1 : 0;
+    if (calm >= 2) return true;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  return false;
+}
+
+/**
+ * One autocannon run against a path: three sequential requests first so the
+ * figure is not a cold start, then the run, then a wait for the server to settle.
+ */
 async function load(
   ctx: BenchContext,
   path: string,
   headers: Record<string, string>,
   seconds: number,
+  idleMs: number,
 ): Promise<LoadRun> {
   const url = new URL(path, ctx.baseUrl).href;
-  await autocannon({
-    url,
-    headers,
-    connections: CONNECTIONS,
-    amount: CONNECTIONS * 2,
-    timeout: 60,
-  });
-  return fromAutocannon(
+  for (let i = 0; i < 3; i++) await timedGet(url, headers);
+  const run = fromAutocannon(
     await autocannon({ url, headers, connections: CONNECTIONS, duration: seconds, timeout: 60 }),
   );
+  if (!(await settle(ctx, idleMs))) {
+    ctx.log(`throughput: the server was still busy a minute after the run of ${path}`);
+  }
+  return run;
 }
 
 /** The targets of step 4, signed in: pages with the demo admin's session, the API with the token. */
@@ -95,29 +126,41 @@ export async function benchThroughput(ctx: BenchContext): Promise<Measurement[]>
       throw new Error(`GET ${t.path} answered ${res.status} before the load run.`);
   }
 
-  const before = await load(ctx, hello, BROWSER_LIKE, seconds);
-  ctx.log(
-    `throughput: hello world ${hello} ${(before.responses / before.seconds).toFixed(0)} req/s`,
-  );
-  const runs: { target: Target; run: LoadRun }[] = [];
+  // How fast /healthz answers one request at a time on an idle server.
+  const probes: number[] = [];
+  for (let i = 0; i < 5; i++)
+    probes.push(await timedGet(new URL(hello, ctx.baseUrl).href, BROWSER_LIKE));
+  const idleMs = probes.sort((a, b) => a - b)[2]!;
+
+  // The hello-world route runs before the first target, between each two and
+  // after the last; each target is held to the runs just before and after it,
+  // so a machine whose load changes during the step moves both sides alike.
+  const helloRun = async () => {
+    const run = await load(ctx, hello, BROWSER_LIKE, seconds, idleMs);
+    ctx.log(`throughput: hello world ${hello} ${(run.responses / run.seconds).toFixed(0)} req/s`);
+    return run;
+  };
+  const hellos: LoadRun[] = [await helloRun()];
+  const runs: { target: Target; run: LoadRun; around: [LoadRun, LoadRun] }[] = [];
   for (const target of list) {
-    const run = await load(ctx, target.path, target.headers, seconds);
-    runs.push({ target, run });
+    const run = await load(ctx, target.path, target.headers, seconds, idleMs);
     ctx.log(
       `throughput: ${target.name} ${(run.responses / run.seconds).toFixed(1)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms`,
     );
+    const before = hellos.at(-1)!;
+    const after = await helloRun();
+    hellos.push(after);
+    runs.push({ target, run, around: [before, after] });
   }
-  const after = await load(ctx, hello, BROWSER_LIKE, seconds);
-  ctx.log(
-    `throughput: hello world ${hello} again ${(after.responses / after.seconds).toFixed(0)} req/s`,
-  );
 
-  const base = baselineMeasurement(hello, [before, after], CONNECTIONS);
-  const baseline = { name: base.name, value: base.value };
+  const base = baselineMeasurement(hello, hellos, CONNECTIONS);
   return [
     base,
-    ...runs.map(({ target, run }) =>
-      throughputMeasurement({ ...target, connections: CONNECTIONS }, run, baseline),
+    ...runs.map(({ target, run, around }) =>
+      throughputMeasurement({ ...target, connections: CONNECTIONS }, run, {
+        name: base.name,
+        value: baselineRate(around),
+      }),
     ),
   ];
 }
