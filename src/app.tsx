@@ -13,6 +13,7 @@ import { bodySizeLimit } from './core/http/body-limit.ts';
 import { csrfProtection, writeRateLimit } from './core/http/csrf.tsx';
 import type { AppEnv, Deps } from './core/http/env.ts';
 import { readableForms } from './core/http/forms.ts';
+import { refuseNulText } from './core/http/nul.ts';
 import { problem } from './core/http/problem.ts';
 import { refuse } from './core/http/refuse.tsx';
 import { recordRequests, registerMetrics } from './core/metrics.ts';
@@ -94,6 +95,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   app.use(authenticate(deps));
   app.use(bodySizeLimit());
   app.use(readableForms());
+  app.use(refuseNulText());
   app.use(csrfProtection(deps));
   app.use(writeRateLimit(deps));
 
