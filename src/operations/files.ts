@@ -73,12 +73,17 @@ export function fileSink(file: string): {
   };
 }
 
-/** The lines of a file, read as a stream. */
+/**
+ * The lines of a file, read as a stream once iteration starts: readline emits
+ * from the moment it is made, and lines sent before anyone iterates are lost.
+ */
 export function fileLines(file: string): AsyncIterable<string> {
   if (!existsSync(file) || !statSync(file).isFile()) {
     throw new CliError(`Cannot read ${file}: no such file. Check the path.`);
   }
-  return createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  return (async function* () {
+    yield* createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  })();
 }
 
 /** The lines of standard input. */
