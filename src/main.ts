@@ -1,27 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { startBackgroundWork } from './background.ts';
-import { registerCapabilitiesCli } from './capabilities/cli.ts';
 import { CliError, EXIT, type Io, processIo } from './core/cli.ts';
-import { ConfigError, loadConfig } from './core/config.ts';
-import { startupGuards } from './core/db/guards.ts';
-import { DatabaseSetupError, openDatabase } from './core/db/index.ts';
-import { migrateToLatest } from './core/db/migrate.ts';
 import { DomainError } from './core/errors.ts';
-import { createLogger } from './core/log.ts';
 import { SecretSetupError } from './core/secret.ts';
-import { registerDemoCli } from './demo/cli.ts';
-import { registerFeedbackCli, registerInboxCli } from './feedback/cli.ts';
-import { registerIdentityCli } from './identity/cli.ts';
-import { firstAdminLink } from './identity/setup.ts';
-import { registerInsightsCli } from './insights/cli.ts';
-import { registerOrgCli } from './org/cli.ts';
-import { registerResearchCli } from './research/cli.ts';
-import { registerRoadmapCli } from './roadmap/cli.ts';
-import { createDeps, startMetricsServer, startServer } from './server.ts';
-import { registerSignalsCli } from './signals/cli.ts';
-import { registerFiguresCli } from './signals/cli-figures.ts';
-import { registerSurveysCli } from './surveys/cli.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -43,8 +24,142 @@ Environment:
   PAVED_HOST, PAVED_PORT, PAVED_BASE_URL, PAVED_LOG_LEVEL  see README.md
 `;
 
-/** The `paved` command with every area's subcommands. */
-export function buildProgram(io: Io): Command {
+type Register = (program: Command, io: Io) => void;
+
+/**
+ * Each area's commands, in the order they are registered (an area may add
+ * subcommands to another's, as operations does to import and event). An
+ * area's code is loaded only when one of its commands runs, so a command
+ * starts without loading every area.
+ */
+const AREAS: readonly { commands: readonly string[]; load: () => Promise<Register> }[] = [
+  { commands: ['demo'], load: async () => (await import('./demo/cli.ts')).registerDemoCli },
+  { commands: ['import'], load: async () => (await import('./org/cli.ts')).registerOrgCli },
+  {
+    commands: ['user', 'token', 'login', 'logout', 'whoami'],
+    load: async () => (await import('./identity/cli.ts')).registerIdentityCli,
+  },
+  {
+    commands: ['capability', 'exception', 'decision', 'decision-rights'],
+    load: async () => (await import('./capabilities/cli.ts')).registerCapabilitiesCli,
+  },
+  {
+    commands: ['roadmap', 'changelog'],
+    load: async () => (await import('./roadmap/cli.ts')).registerRoadmapCli,
+  },
+  {
+    commands: ['feedback'],
+    load: async () => (await import('./feedback/cli.ts')).registerFeedbackCli,
+  },
+  { commands: ['inbox'], load: async () => (await import('./feedback/cli.ts')).registerInboxCli },
+  {
+    commands: ['event', 'source'],
+    load: async () => (await import('./signals/cli.ts')).registerSignalsCli,
+  },
+  {
+    commands: ['figures'],
+    load: async () => (await import('./signals/cli-figures.ts')).registerFiguresCli,
+  },
+  {
+    commands: ['survey', 'pulse'],
+    load: async () => (await import('./surveys/cli.ts')).registerSurveysCli,
+  },
+  {
+    commands: ['matrix', 'beta', 'report'],
+    load: async () => (await import('./insights/cli.ts')).registerInsightsCli,
+  },
+  {
+    commands: ['research', 'office-hours'],
+    load: async () => (await import('./research/cli.ts')).registerResearchCli,
+  },
+  {
+    commands: ['backup', 'restore', 'export', 'import', 'person', 'event'],
+    load: async () => (await import('./operations/cli.ts')).registerOperationsCli,
+  },
+];
+
+/**
+ * The areas' commands as the top-level help lists them (usage term and
+ * description), so that `paved --help` needs no area's code; main.test.ts
+ * checks them against the commands themselves.
+ */
+const COMMAND_HELP: readonly (readonly [term: string, description: string])[] = [
+  [
+    'demo [options]',
+    'fill the database with a generated demo organisation (deterministic per seed)',
+  ],
+  ['import', 'import data into the local database (one transaction per import)'],
+  ['user', 'manage accounts in the local database (operators)'],
+  ['token', 'manage API tokens in the local database (operators; people use their account page)'],
+  ['login [options]', 'sign the CLI in to a paved server with an API token from your account page'],
+  ['logout', 'forget the stored login (the token stays valid until revoked)'],
+  ['whoami [options]', 'show who the CLI is signed in as, and where'],
+  ['capability', 'the capability catalog and your team’s adoption (calls the paved API)'],
+  ['exception', 'ask not to use a mandatory capability, challenge its policy, or decide requests'],
+  ['decision', 'the decision log: every mandate, exception and stage decision, with its why'],
+  ['decision-rights', 'who decides each category of decision (security, developer experience, …)'],
+  ['roadmap', 'the roadmap, its reasons and proposals open for comment (calls the paved API)'],
+  [
+    'changelog [options]',
+    'what shipped, newest first, and the feedback it answers (calls the paved API)',
+  ],
+  ['feedback', 'post, find and vote on feedback; triage it (calls the paved API)'],
+  [
+    'inbox [options]',
+    'your notifications: status changes on feedback you follow (calls the paved API)',
+  ],
+  ['event', 'send deploys, pull requests, incidents and other events (calls the paved API)'],
+  ['source', 'manage ingest sources and their tokens in the local database (operators)'],
+  [
+    'figures',
+    'onboarding, delivery, unplanned work and the time a capability saves (calls the paved API)',
+  ],
+  [
+    'survey',
+    'platform surveys: answer them, and read the results once closed (calls the paved API)',
+  ],
+  [
+    'pulse [options] <capability> <rating>',
+    'rate a capability right after using it, 1 (very poor) to 5 (very good)',
+  ],
+  [
+    'matrix [options]',
+    'every capability by whether it is required and whether developers are satisfied, and what each calls for (calls the paved API)',
+  ],
+  ['beta', 'beta programs: volunteer teams try a capability before everyone (calls the paved API)'],
+  [
+    'report [options]',
+    'the quarterly platform report as Markdown, HTML or JSON (calls the paved API)',
+  ],
+  ['research', 'research notes and the friction they found (platform team; calls the paved API)'],
+  ['office-hours', 'the weekly office hours: sessions, topics and figures (calls the paved API)'],
+  [
+    'backup [options] <file>',
+    'copy the SQLite database to a file, safely while paved runs (PostgreSQL: pg_dump)',
+  ],
+  [
+    'restore [options] <file>',
+    'replace the SQLite database with a backup (stop paved first; PostgreSQL: pg_restore)',
+  ],
+  [
+    'export [options] <file>',
+    'write every table but sessions and secrets as NDJSON (answers shuffled)',
+  ],
+  ['person', 'people in the organisation (operators, local database)'],
+];
+
+/** The command `argv` runs (`paved help feedback` runs feedback's help), if any. */
+function commandOf(argv: readonly string[]): string | undefined {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
+/**
+ * The `paved` command: serve and migrate, and the areas' commands. With
+ * `argv`, only the areas of the command it runs are loaded, and the
+ * top-level help lists the others from COMMAND_HELP; without it, every area.
+ */
+export async function buildProgram(io: Io, argv?: readonly string[]): Promise<Command> {
   const program = new Command('paved')
     .description('paved: run your internal developer platform as a product')
     .version(pkg.version, '-V, --version', 'print the version')
@@ -57,6 +172,25 @@ export function buildProgram(io: Io): Command {
     .command('serve')
     .description('serve the web UI and API (never adds demo data)')
     .action(async () => {
+      const [
+        { startBackgroundWork },
+        { loadConfig },
+        { startupGuards },
+        { openDatabase },
+        { migrateToLatest },
+        { createLogger },
+        { firstAdminLink },
+        { createDeps, startMetricsServer, startServer },
+      ] = await Promise.all([
+        import('./background.ts'),
+        import('./core/config.ts'),
+        import('./core/db/guards.ts'),
+        import('./core/db/index.ts'),
+        import('./core/db/migrate.ts'),
+        import('./core/log.ts'),
+        import('./identity/setup.ts'),
+        import('./server.ts'),
+      ]);
       const config = loadConfig(io.env);
       const log = createLogger(config.logLevel);
       const handle = await openDatabase(config.databaseUrl);
@@ -95,6 +229,11 @@ export function buildProgram(io: Io): Command {
     .command('migrate')
     .description('apply pending database migrations')
     .action(async () => {
+      const [{ loadConfig }, { openDatabase }, { migrateToLatest }] = await Promise.all([
+        import('./core/config.ts'),
+        import('./core/db/index.ts'),
+        import('./core/db/migrate.ts'),
+      ]);
       const config = loadConfig(io.env);
       const handle = await openDatabase(config.databaseUrl);
       try {
@@ -109,25 +248,29 @@ export function buildProgram(io: Io): Command {
       }
     });
 
-  registerDemoCli(program, io);
-  registerOrgCli(program, io);
-  registerIdentityCli(program, io);
-  registerCapabilitiesCli(program, io);
-  registerRoadmapCli(program, io);
-  registerFeedbackCli(program, io);
-  registerInboxCli(program, io);
-  registerSignalsCli(program, io);
-  registerFiguresCli(program, io);
-  registerSurveysCli(program, io);
-  registerInsightsCli(program, io);
-  registerResearchCli(program, io);
+  const command = argv ? commandOf(argv) : undefined;
+  const needed = argv ? AREAS.filter((a) => command && a.commands.includes(command)) : AREAS;
+  if (needed.length > 0) {
+    for (const register of await Promise.all(needed.map((a) => a.load()))) register(program, io);
+  } else if (command !== 'serve' && command !== 'migrate') {
+    // The top-level help, or an unknown command: the areas' commands by name only.
+    const terms = new Map<string, string>();
+    for (const [term, description] of COMMAND_HELP) {
+      const name = term.split(' ')[0]!;
+      terms.set(name, term);
+      program.command(name).description(description);
+    }
+    program.configureHelp({
+      subcommandTerm: (cmd) => terms.get(cmd.name()) ?? cmd.name(),
+    });
+  }
   return program;
 }
 
 /** Runs the CLI and returns the exit code; errors become one line on stderr. */
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
-  const program = buildProgram(io);
   try {
+    const program = await buildProgram(io, argv);
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (error) {
@@ -138,13 +281,18 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       if (error.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
     }
-    if (error instanceof ConfigError) {
-      io.err(error.message);
-      return EXIT.failure;
-    }
     if (error instanceof CliError) {
       io.err(`paved: ${error.message}`);
       return error.exitCode;
+    }
+    // Loaded only on this path: commands that never open a database start without them.
+    const [{ ConfigError }, { DatabaseSetupError }] = await Promise.all([
+      import('./core/config.ts'),
+      import('./core/db/index.ts'),
+    ]);
+    if (error instanceof ConfigError) {
+      io.err(error.message);
+      return EXIT.failure;
     }
     if (
       error instanceof DomainError ||
