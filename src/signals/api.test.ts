@@ -54,6 +54,19 @@ describeEngines('events API', (handle) => {
     ]);
   });
 
+  it('rejects a line with the NUL character on its own, and the others go in', async () => {
+    const { f, send } = await setup();
+    const [a, b] = usage(2);
+    const bad = { ...usage(1, 'x')[0], id: 'x\u0000', capability: 'c\u0000i' };
+    const res = await send(f.token, ndjson([a, bad, b]));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      accepted: 2,
+      duplicates: 0,
+      rejected: [{ line: 2, reason: 'id: may not contain the NUL character (U+0000)' }],
+    });
+  });
+
   it('takes a JSON array as the alternative, numbering items from 1', async () => {
     const { f, send } = await setup();
     const res = await send(

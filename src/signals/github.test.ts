@@ -171,6 +171,17 @@ describeEngines('GitHub webhook', (handle) => {
     });
   });
 
+  it('refuses a delivery with the NUL character in its payload, naming where, and stores nothing', async () => {
+    await seedSignals(handle().db);
+    const { deliver } = setup();
+    const res = await deliver(deployment('acme/checkout\u0000api', 1));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: unknown }).errors).toEqual([
+      { path: 'repository.full_name', message: 'Text may not contain the NUL character (U+0000).' },
+    ]);
+    expect(await countRows(handle().db, 'signal_github_deliveries')).toBe(0);
+  });
+
   it('names the missing delivery headers of a signed delivery', async () => {
     await seedSignals(handle().db);
     const { deliver } = setup();

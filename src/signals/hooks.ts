@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { POLICY } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
 import { problem } from '../core/http/problem.ts';
+import { NUL_MESSAGE, nulPath } from '../core/nul.ts';
 import { authorize } from '../core/policy.ts';
 import { signatureMatches } from './github.ts';
 import { WEBHOOK_MAX_BYTES } from './model.ts';
@@ -89,6 +90,15 @@ export function registerGithubWebhook(web: Hono<AppEnv>, deps: Deps): void {
           status: 400,
           detail,
           errors: [{ path: '(body)', message: detail }],
+        });
+      }
+      const nul = nulPath(payload);
+      if (nul) {
+        return problem(c, {
+          title: 'Invalid input',
+          status: 400,
+          detail: NUL_MESSAGE,
+          errors: [{ path: nul, message: NUL_MESSAGE }],
         });
       }
       const outcome = await receiveDelivery(deps.handle.db, { deliveryId, event, payload });

@@ -7,6 +7,7 @@ import { recordAudit } from '../core/audit.ts';
 import { newId, nowIso } from '../core/db/helpers.ts';
 import type { Db } from '../core/db/index.ts';
 import { Conflict, InvalidInput, NotFound } from '../core/errors.ts';
+import { nulPath } from '../core/nul.ts';
 import { type Actor, authorize } from '../core/policy.ts';
 import { getTeamBySlug } from '../org/store.ts';
 import {
@@ -79,6 +80,15 @@ export async function ingestLines(
   for (const entry of lines) {
     if ('error' in entry) {
       rejected.push({ line: entry.line, reason: entry.error });
+      continue;
+    }
+    // PostgreSQL cannot store U+0000 and would fail the whole batch.
+    const nul = nulPath(entry.value);
+    if (nul) {
+      rejected.push({
+        line: entry.line,
+        reason: `${nul}: may not contain the NUL character (U+0000)`,
+      });
       continue;
     }
     const parsed = parseEvent(entry.value, now);
