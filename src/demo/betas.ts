@@ -77,7 +77,8 @@ async function windowFor(
     .map((m) => Date.parse(m.at));
   const nominal = day(end - days * DAY);
   const afterTrials = trials.length ? addDays(day(Math.max(...trials)), 1) : nominal;
-  const startsOn = afterTrials > nominal ? afterTrials : nominal;
+  // The later of the two days (YYYY-MM-DD sorts as it reads).
+  const startsOn = [nominal, afterTrials].sort()[1]!;
   if (Date.parse(dayStart(startsOn)) + MIN_WINDOW_DAYS * DAY > end) return null;
   const all = ctx.produced.org.teams;
   const parents = new Set(all.map((t) => t.parentId));

@@ -227,17 +227,29 @@ export interface BetaEvaluation {
   evaluation: CriterionResult[];
 }
 
+/** A program's teams from the ledger, at its graduation once graduated, otherwise now. */
+export async function teamsOf(
+  db: Db,
+  beta: BetaProgram,
+  now: Date,
+): Promise<{ asOf: string; reviews: BetaReview[]; teams: BetaTeamLedger[] }> {
+  const [reviews, moves] = await Promise.all([
+    listReviews(db, { betaIds: [beta.id] }),
+    ledgerMoves(db, beta.capabilityId),
+  ]);
+  const asOf = measuredAt(reviews, now);
+  const until = graduatedAt(reviews);
+  return { asOf, reviews, teams: betaTeams(moves, { startsOn: beta.startsOn, until }, asOf) };
+}
+
 /** Measures a program: at its graduation once graduated, otherwise now. */
 export async function evaluateBeta(reader: BetaReader, beta: BetaProgram): Promise<BetaEvaluation> {
   const { db } = reader;
-  const [capability, reviews, moves, slaDays] = await Promise.all([
+  const [capability, { asOf, reviews, teams }, slaDays] = await Promise.all([
     getCapabilityById(db, beta.capabilityId),
-    listReviews(db, { betaIds: [beta.id] }),
-    ledgerMoves(db, beta.capabilityId),
+    teamsOf(db, beta, reader.now),
     reader.slaDays(),
   ]);
-  const asOf = measuredAt(reviews, reader.now);
-  const teams = betaTeams(moves, { startsOn: beta.startsOn, until: graduatedAt(reviews) }, asOf);
   const needs = new Set(beta.criteria.map((c) => c.kind));
   const [csat, problems] = await Promise.all([
     needs.has('csat') ? csatMeasure(reader, beta, asOf, teams) : { status: 'no-survey' as const },

@@ -16,7 +16,7 @@ import type { Db } from '../core/db/index.ts';
 import { Conflict, type FieldError, InvalidInput, NotFound } from '../core/errors.ts';
 import { type Actor, authorize, can } from '../core/policy.ts';
 import { getTeamById } from '../org/store.ts';
-import { betaReader, evaluateBeta } from './betas-figures.ts';
+import { betaReader, evaluateBeta, teamsOf } from './betas-figures.ts';
 import {
   BETA_DEFAULTS,
   type BetaProgram,
@@ -220,8 +220,8 @@ export async function leaveBeta(
 ): Promise<AdoptionEvent> {
   authorize(ctx.actor, 'adoption.change', { teamId: input.teamId });
   const { beta, capability } = await openBetaOrThrow(db, id);
-  const evaluation = await evaluateBeta(betaReader(db, input.now), beta);
-  const team = evaluation.teams.find((t) => t.teamId === input.teamId);
+  const { teams } = await teamsOf(db, beta, input.now ?? new Date());
+  const team = teams.find((t) => t.teamId === input.teamId);
   if (!team || !usesIt(team.state)) {
     throw new Conflict(`${await teamName(db, input.teamId)} is not in this beta; nothing changed.`);
   }
