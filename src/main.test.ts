@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { captureIo } from '../test/app.ts';
 import { freshDatabase } from '../test/engines.ts';
 import { formatTable } from './core/cli.ts';
-import { run } from './main.ts';
+import { buildProgram, run } from './main.ts';
 
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 
@@ -22,6 +22,24 @@ describe('paved CLI', () => {
     expect(io.stdout()).toContain('Exit codes:');
     expect(io.stdout()).toContain('2  bad usage');
     expect(io.stdout()).toMatch(/serve\s+serve the web UI and API/);
+  });
+
+  it('lists every area’s commands in the top-level help as the areas define them, without loading them', async () => {
+    const full = (await buildProgram(captureIo())).helpInformation();
+    expect((await buildProgram(captureIo(), ['--help'])).helpInformation()).toBe(full);
+    expect((await buildProgram(captureIo(), ['help'])).helpInformation()).toBe(full);
+  });
+
+  it('loads a command’s area for the command and for its help', async () => {
+    for (const argv of [
+      ['feedback', '--help'],
+      ['help', 'feedback'],
+    ]) {
+      const io = captureIo();
+      expect(await run(argv, io), argv.join(' ')).toBe(0);
+      expect(io.stdout(), argv.join(' ')).toMatch(/Usage: paved feedback \[options\] \[command\]/);
+      expect(io.stdout(), argv.join(' ')).toMatch(/list \[options\]/);
+    }
   });
 
   it('exits 2 on an unknown command, saying so on stderr', async () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { CliError, EXIT, type Io, processIo } from './core/cli.ts';
 import { DomainError } from './core/errors.ts';
 import { SecretSetupError } from './core/secret.ts';
@@ -260,8 +260,9 @@ export async function buildProgram(io: Io, argv?: readonly string[]): Promise<Co
       terms.set(name, term);
       program.command(name).description(description);
     }
+    const help = new Help();
     program.configureHelp({
-      subcommandTerm: (cmd) => terms.get(cmd.name()) ?? cmd.name(),
+      subcommandTerm: (cmd) => terms.get(cmd.name()) ?? help.subcommandTerm(cmd),
     });
   }
   return program;
