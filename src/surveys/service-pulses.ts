@@ -20,7 +20,6 @@ import {
   insertPulse,
   isSilenced,
   pruneThrottle,
-  restoreThrottle,
   setSilenced,
   throttleOn,
 } from './store.ts';
@@ -80,10 +79,10 @@ export async function pulseStatus(
 }
 
 /**
- * Stores one pulse: the throttle is claimed first, on its own (a keyed hash
- * and today's date, never the answer; a second pulse in the cooldown is
- * refused, also when both arrive at once), then the pulse row: capability,
- * touchpoint, rating, comment and month, nothing else.
+ * Stores one pulse: the throttle is claimed first (a keyed hash and today's
+ * date, never the answer; a second pulse in the cooldown is refused, also
+ * when both arrive at once), then the pulse row, in the same transaction:
+ * capability, touchpoint, rating, comment and month, nothing else.
  */
 export async function submitPulse(
   deps: SurveyDeps,
@@ -116,25 +115,25 @@ async function storePulse(
   const cooldown = await getSetting(db, pulseCooldownDays);
   const day = today(now);
   const hash = throttleKey(deps, actor, capability.id);
-  const previous = await throttleOn(db, hash);
-  if (!(await claimThrottle(db, hash, day, daysBefore(day, cooldown)))) {
-    const last = (await throttleOn(db, hash)) ?? day;
-    throw new Conflict(
-      `Thanks — you already rated ${capability.name} recently. You can rate it again from ${formatDay(nextPulseDay(last, cooldown))}.`,
-    );
-  }
   const month = day.slice(0, 7);
-  try {
-    await insertPulse(db, {
+  // One transaction: a server that dies half-way never keeps the throttle of a
+  // pulse it did not store (the person would wait out the cooldown for nothing).
+  const stored = await db.transaction().execute(async (trx) => {
+    if (!(await claimThrottle(trx, hash, day, daysBefore(day, cooldown)))) return false;
+    await insertPulse(trx, {
       capabilityId: capability.id,
       touchpoint: input.touchpoint ?? null,
       rating: input.rating,
       comment: cleanText(input.comment) ?? null,
       month,
     });
-  } catch (error) {
-    await restoreThrottle(db, hash, previous).catch(() => {});
-    throw error;
+    return true;
+  });
+  if (!stored) {
+    const last = (await throttleOn(db, hash)) ?? day;
+    throw new Conflict(
+      `Thanks — you already rated ${capability.name} recently. You can rate it again from ${formatDay(nextPulseDay(last, cooldown))}.`,
+    );
   }
   return { month, nextOn: nextPulseDay(day, cooldown) };
 }

@@ -84,23 +84,6 @@ export async function claimThrottle(
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
-/** Puts a throttle back as it was before a pulse that could not be stored. */
-export async function restoreThrottle(
-  db: Db,
-  hash: string,
-  previous: string | undefined,
-): Promise<void> {
-  if (previous === undefined) {
-    await db.deleteFrom('pulse_throttle').where('hash', '=', hash).execute();
-  } else {
-    await db
-      .updateTable('pulse_throttle')
-      .set({ last_on: previous })
-      .where('hash', '=', hash)
-      .execute();
-  }
-}
-
 /** Deletes throttle records whose cooldown has passed (last pulse on or before `expiredBy`). */
 export async function pruneThrottle(db: Db, expiredBy: string): Promise<number> {
   const result = await db
