@@ -30,6 +30,7 @@ import { registerInsightsApi } from './insights/api.ts';
 import { registerInsightsPages } from './insights/pages.tsx';
 import { registerNotificationsApi } from './notifications/api.ts';
 import { unreadCount } from './notifications/inbox.ts';
+import { registerOperationsApi } from './operations/api.ts';
 import { registerOrgApi } from './org/api.ts';
 import { registerOrgPages } from './org/pages.tsx';
 import { registerResearchApi } from './research/api.ts';
@@ -135,6 +136,7 @@ export function createApp(deps: Deps): Hono<AppEnv> {
   registerSurveysApi(api, deps);
   registerInsightsApi(api, deps);
   registerResearchApi(api, deps);
+  registerOperationsApi(api, deps);
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
