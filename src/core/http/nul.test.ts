@@ -45,6 +45,19 @@ describeEngines('the NUL character', (handle) => {
     expect(await handle().db.selectFrom('feedback_items').select('id').execute()).toEqual([]);
   });
 
+  it('leaves a form body the API cannot read to the route, never a 500', async () => {
+    const app = testApp(handle());
+    const me = await signIn(handle(), 'developer');
+    const res = await app.request('/api/v1/inbox/read', {
+      method: 'POST',
+      headers: { ...me.bearer, 'Content-Type': 'multipart/form-data; boundary=x' },
+      body: '{"ids":[]}',
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+  });
+
   it('leaves an escaped backslash before u0000 alone: that is text, not NUL', async () => {
     const app = testApp(handle());
     const me = await signIn(handle(), 'developer');

@@ -24,8 +24,13 @@ async function nulIn(c: Context<AppEnv>): Promise<string | null> {
   if (c.req.method === 'GET' || c.req.method === 'HEAD' || OWN_BODIES.has(c.req.path)) return null;
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
-    // Already read (and cached) by readableForms.
-    return nulPath(await c.req.parseBody({ all: true }));
+    // Pages: already read (and cached) by readableForms. The API takes no forms: an
+    // unreadable one is the route's to refuse.
+    try {
+      return nulPath(await c.req.parseBody({ all: true }));
+    } catch {
+      return null;
+    }
   }
   if (type === 'application/json' || type.endsWith('+json')) {
     const text = await c.req.text();
