@@ -200,7 +200,7 @@ export function firstDeployTable(report: Report): ReportTable {
           ],
     ),
     empty: 'Nobody started in these months.',
-    note: cohorts.some((c) => c.hidden) ? `Not shown: ${HIDDEN_HIRES}` : undefined,
+    note: cohorts.some((c) => c.hidden) ? HIDDEN_HIRES : undefined,
   };
 }
 

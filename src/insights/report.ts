@@ -15,9 +15,7 @@ import { ackSlaDays } from '../feedback/settings.ts';
 import { ackTimes } from '../feedback/store.ts';
 import { researchHighlights } from '../research/synthesis.ts';
 import { onboardingFigures } from '../signals/figures-onboarding.ts';
-import { surveyResults } from '../surveys/results.ts';
-import { ROOT } from '../surveys/results-cuts.ts';
-import { closedSurveyFor, surveysIn } from '../surveys/store.ts';
+import { surveysIn } from '../surveys/store.ts';
 import { presentMatrix } from './api-matrix.ts';
 import { betasForReport } from './betas.ts';
 import { presentSummary } from './betas-api-schemas.ts';
@@ -31,7 +29,7 @@ import {
   whatIsNext,
 } from './report-activity.ts';
 import type { Report } from './report-schema.ts';
-import { commentThemes } from './report-themes.ts';
+import { surveyPart } from './report-survey.ts';
 
 /** A quarter `YYYY-Qn`; anything else is bad input on `path`. */
 export function reportQuarter(text: string, path = 'period'): Period {
@@ -65,53 +63,6 @@ function stateOf(period: Period, now: Date): Report['state'] {
   const t = now.toISOString();
   if (t >= period.end) return 'complete';
   return t < period.start ? 'not-started' : 'in-progress';
-}
-
-/** The survey headline and the comment themes, from the quarter's closed survey's results. */
-async function surveyPart(
-  db: Db,
-  period: Period,
-  capabilities: { slug: string; name: string }[],
-): Promise<{
-  headline: Report['headline']['survey'];
-  themes: Report['developersSaid']['themes'];
-}> {
-  const survey = await closedSurveyFor(db, period.key);
-  if (!survey) {
-    return {
-      headline: null,
-      themes: { status: 'no-survey', comments: null, capabilities: [], terms: [] },
-    };
-  }
-  // Everyone's figures are the same in every dimension; level has the fewest cuts to decide.
-  const results = await surveyResults(db, survey.id, 'level');
-  const everyone = results.cuts.find((c) => c.key === ROOT)!;
-  const comments = everyone.comments;
-  const themes: Report['developersSaid']['themes'] =
-    comments.status === 'shown'
-      ? {
-          status: comments.items.length > 0 ? 'shown' : 'empty',
-          ...commentThemes(
-            comments.items.map((c) => c.body),
-            capabilities,
-          ),
-        }
-      : { status: comments.status, comments: null, capabilities: [], terms: [] };
-  return {
-    headline: {
-      id: survey.id,
-      title: survey.title,
-      period: survey.period,
-      respondents: results.respondents,
-      invited: results.invited,
-      k: results.k,
-      kComment: results.kComment,
-      nps: everyone.nps,
-      change: results.change,
-      responseRate: everyone.responseRate,
-    },
-    themes,
-  };
 }
 
 async function firstDeployPart(
