@@ -204,6 +204,16 @@ describeEngines('paved export, import paved, person forget and event prune', (db
       const twice = await paved(target.url, ['import', 'paved', file]);
       expect(twice.code).toBe(1);
       expect(twice.stderr).toMatch(/^paved: The database is not empty: .*teams/);
+      const piped = await freshDatabase(db().engine);
+      try {
+        const fromStdin = await paved(piped.url, ['import', 'paved', '-'], {
+          read: async () => stdout.stdout,
+        });
+        expect(fromStdin.code).toBe(0);
+        expect(await countRows(piped.db, 'people')).toBe(await countRows(db().db, 'people'));
+      } finally {
+        await piped.close();
+      }
       const missing = await paved(target.url, ['import', 'paved', join(dir, 'nope.ndjson')]);
       expect(missing).toMatchObject({
         code: 1,

@@ -189,13 +189,20 @@ describeEngines('paved import paved', (db) => {
     expect(await countRows(db().db, 'teams')).toBe(0);
   });
 
-  it('refuses anything after the trailer and a line that is not JSON', async () => {
+  it('refuses anything after the trailer, a __proto__ key and a line that is not JSON', async () => {
     async function* after() {
       yield* file([]);
       yield JSON.stringify(team('a', null));
     }
     await expect(importPaved(db(), after(), { secret: testSecret })).rejects.toThrow(
       /more after the last line/,
+    );
+    async function* polluted() {
+      yield JSON.stringify(header());
+      yield `{"table":"teams","row":{"__proto__":{"admin":true},"id":"a"}}`;
+    }
+    await expect(importPaved(db(), polluted(), { secret: testSecret })).rejects.toThrow(
+      /teams has no column "__proto__"/,
     );
     async function* broken() {
       yield JSON.stringify(header());
