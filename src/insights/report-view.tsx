@@ -52,7 +52,7 @@ function columnsOf(table: ReportTable): Column<Cell[]>[] {
 /** A report table under its own heading, or the sentence that says why there is none. */
 function TableView({ table, id }: { table: ReportTable; id: string }) {
   return (
-    <section aria-labelledby={id} class="report-part">
+    <div class="report-part">
       <h3 id={id}>{table.caption}</h3>
       {table.rows.length === 0 ? (
         <EmptyState>{table.empty}</EmptyState>
@@ -60,7 +60,7 @@ function TableView({ table, id }: { table: ReportTable; id: string }) {
         <DataTable caption={table.caption} columns={columnsOf(table)} rows={table.rows} />
       )}
       {table.note ? <p class="note">{table.note}</p> : null}
-    </section>
+    </div>
   );
 }
 
@@ -91,7 +91,7 @@ function FirstDeploy({ report }: { report: Report }) {
   if (points.length === 0) return <TableView table={table} id="first-deploy" />;
   const slowest = points.reduce((a, b) => (b.days > a.days ? b : a));
   return (
-    <section aria-labelledby="first-deploy" class="report-part">
+    <div class="report-part">
       <h3 id="first-deploy">Time to first deploy</h3>
       <Chart
         title={table.caption}
@@ -110,7 +110,7 @@ function FirstDeploy({ report }: { report: Report }) {
         rows={table.rows}
       />
       {table.note ? <p class="note">{table.note}</p> : null}
-    </section>
+    </div>
   );
 }
 
@@ -169,7 +169,7 @@ export function ReportView({ report, children }: { report: Report; children?: Ch
       <Section id="we-did" title="What we did">
         <TableView table={changelogTable(report)} id="you-said-we-did" />
         <TableView table={roadmapTable(report)} id="roadmap-changes" />
-        <section aria-labelledby="decisions" class="report-part">
+        <div class="report-part">
           <h3 id="decisions">Decisions</h3>
           <p>{decisionsSentence(report)}</p>
           {report.whatWeDid.decisions.total > 0 ? (
@@ -179,7 +179,7 @@ export function ReportView({ report, children }: { report: Report; children?: Ch
               rows={decisionsTable(report).rows}
             />
           ) : null}
-        </section>
+        </div>
       </Section>
       <Section id="betas" title="Betas">
         <TableView table={betasTable(report)} id="beta-outcomes" />
