@@ -324,4 +324,8 @@ export const pages: PageCase[] = [
   },
   { path: '/office-hours/{officeHoursSessionId}', name: 'office-hours session' },
   { path: '/office-hours/{officeHoursSessionId}/edit', name: 'edit an office-hours session form' },
+  { path: '/insights', name: 'insights index' },
+  { path: '/report/2026-Q3', name: 'quarterly report' },
+  { path: '/report/quarters', name: 'quarterly reports list' },
+  { path: '/report/2026-11', name: 'quarterly report of a month', status: 400 },
 ];
