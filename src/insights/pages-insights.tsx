@@ -7,7 +7,10 @@ import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
 import { can } from '../core/policy.ts';
 import { renderPage } from '../core/ui/page.tsx';
+import { closedSurveyFor } from '../surveys/store.ts';
 import { periodWords } from '../surveys/words.ts';
+import { OPEN_BETA_STATUSES } from './betas-model.ts';
+import { listBetas } from './betas-store.ts';
 import { latestCompletedQuarter } from './report.ts';
 import { reportPath } from './report-content.ts';
 
@@ -17,18 +20,31 @@ interface Entry {
   href: string;
   title: string;
   what: string;
+  /** A headline number, when one is cheap to read. */
+  figure?: string;
 }
 
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
 /** The insights index page. */
-export function registerInsightsIndex(web: Hono<AppEnv>, _deps: Deps): void {
-  web.get(INSIGHTS_PATH, policy('insights.read'), (c) => {
+export function registerInsightsIndex(web: Hono<AppEnv>, { handle }: Deps): void {
+  web.get(INSIGHTS_PATH, policy('insights.read'), async (c) => {
     const latest = latestCompletedQuarter();
     const research = can(c.get('actor'), 'research.read');
+    // Two cheap headline numbers: who answered the quarter's survey, and the betas under way.
+    const [survey, betas] = await Promise.all([
+      closedSurveyFor(handle.db, latest),
+      listBetas(handle.db, { status: OPEN_BETA_STATUSES }),
+    ]);
     const entries: Entry[] = [
       {
         href: reportPath(latest),
         title: `Platform report, ${periodWords(latest)}`,
         what: 'The latest quarter in one printable page: satisfaction, what developers said, what the platform team did and what comes next.',
+        figure:
+          survey && survey.responded !== null && survey.invited
+            ? `${survey.title}: ${survey.responded} of ${plural(survey.invited, 'person', 'people')} asked answered.`
+            : `No survey closed in ${periodWords(latest)}.`,
       },
       {
         href: '/report/quarters',
@@ -44,6 +60,7 @@ export function registerInsightsIndex(web: Hono<AppEnv>, _deps: Deps): void {
         href: '/betas',
         title: 'Beta programs',
         what: 'New capabilities tried by a few volunteer teams first, their success criteria, and whether each graduated or goes round again.',
+        figure: `${plural(betas.length, 'beta')} under way.`,
       },
       ...(research
         ? [
@@ -74,6 +91,7 @@ export function registerInsightsIndex(web: Hono<AppEnv>, _deps: Deps): void {
             <li>
               <a href={e.href}>{e.title}</a>
               <p>{e.what}</p>
+              {e.figure ? <p class="muted">{e.figure}</p> : null}
             </li>
           ))}
         </ul>

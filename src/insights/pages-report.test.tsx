@@ -83,6 +83,7 @@ describeEngines('report pages', (handle) => {
   });
 
   it('indexes the insights, with research and office hours for those who read them', async () => {
+    await seedReportOrg(handle());
     const developer = await signIn(handle(), 'developer');
     const platform = await signIn(handle(), 'platform');
     const dev = await get(handle(), '/insights', developer);
@@ -98,6 +99,11 @@ describeEngines('report pages', (handle) => {
       expect(dev.html).toContain(`<a href="${href}">`);
     }
     expect(dev.html).not.toContain('href="/research"');
+    // Cheap headline numbers: the betas under way (the seed's one iterating), the latest survey.
+    expect(dev.html).toContain('<p class="muted">1 beta under way.</p>');
+    expect(dev.html).toMatch(
+      /<p class="muted">(.+ answered\.|No survey closed in Q\d \d{4}\.)<\/p>/,
+    );
     const plat = await get(handle(), '/insights', platform);
     expect(plat.html).toContain('<a href="/research">User research</a>');
     expect(plat.html).toContain('<a href="/office-hours">Office hours</a>');
