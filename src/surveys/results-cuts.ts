@@ -144,12 +144,20 @@ function teamSpace(
     });
   }
   const withKids = new Set(cuts.filter((c) => c.kind === 'rest').map((c) => c.key.slice(5)));
+  // A row's path depends on its team only: worked out once per team, not once per row.
+  const paths = new Map<string | null, string[]>();
   return {
     cuts,
     pathOf: (s) => {
-      if (s.teamId === null || !byId.has(s.teamId)) return [ROOT, 'team:unknown'];
-      const path = [ROOT, ...chain(s.teamId).map((id) => `team:${id}`)];
-      if (withKids.has(s.teamId)) path.push(`rest:${s.teamId}`);
+      const known = paths.get(s.teamId);
+      if (known) return known;
+      let path: string[];
+      if (s.teamId === null || !byId.has(s.teamId)) path = [ROOT, 'team:unknown'];
+      else {
+        path = [ROOT, ...chain(s.teamId).map((id) => `team:${id}`)];
+        if (withKids.has(s.teamId)) path.push(`rest:${s.teamId}`);
+      }
+      paths.set(s.teamId, path);
       return path;
     },
     tree: (count) => treeOf(cuts, count),
@@ -170,7 +178,18 @@ export function countByCut<T extends Segment>(
   return counts;
 }
 
-/** The rows that fall in one cut. */
-export function rowsIn<T extends Segment>(space: CutSpace, rows: readonly T[], key: string): T[] {
-  return rows.filter((r) => space.pathOf(r).includes(key));
+/** The rows that fall in each cut, in one pass: every cut on a row's path holds it. */
+export function rowsByCut<T extends Segment>(
+  space: CutSpace,
+  rows: readonly T[],
+): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    for (const key of space.pathOf(row)) {
+      const list = out.get(key);
+      if (list) list.push(row);
+      else out.set(key, [row]);
+    }
+  }
+  return out;
 }

@@ -30,7 +30,7 @@ import {
   cutSpace,
   type Dimension,
   ROOT,
-  rowsIn,
+  rowsByCut,
 } from './results-cuts.ts';
 import {
   answerRows,
@@ -205,12 +205,21 @@ export async function surveyResults(db: Db, id: string, by: Dimension): Promise<
   const npsVerdicts = verdictsFor(answers, isQ(ANSWER_KEYS.nps));
   const loadVerdicts = verdictsFor(answers, isQ(ANSWER_KEYS.cognitiveLoad));
   const hoursVerdicts = verdictsFor(answers, isQ(ANSWER_KEYS.hoursLost));
-  const rated = capabilities.filter((c) => ratings.some((r) => r.capabilityId === c.id));
-  const capabilityVerdicts = rated.map((capability) => ({
-    capability,
-    csat: verdictsFor(ratings, (r) => r.capabilityId === capability.id && r.csat !== null),
-    effort: verdictsFor(ratings, (r) => r.capabilityId === capability.id && r.effort !== null),
-  }));
+  const ratingsByCapability = new Map<string, typeof ratings>();
+  for (const r of ratings) {
+    const list = ratingsByCapability.get(r.capabilityId);
+    if (list) list.push(r);
+    else ratingsByCapability.set(r.capabilityId, [r]);
+  }
+  const rated = capabilities.filter((c) => ratingsByCapability.has(c.id));
+  const capabilityVerdicts = rated.map((capability) => {
+    const own = ratingsByCapability.get(capability.id) ?? [];
+    return {
+      capability,
+      csat: verdictsFor(own, (r) => r.csat !== null),
+      effort: verdictsFor(own, (r) => r.effort !== null),
+    };
+  });
   const customVerdicts = survey.questions.map((q) => ({
     question: q,
     verdicts: q.kind === 'rating' ? verdictsFor(answers, isQ(ANSWER_KEYS.custom(q.id))) : null,
@@ -225,15 +234,26 @@ export async function surveyResults(db: Db, id: string, by: Dimension): Promise<
   // Inside a hidden cut every figure is hidden, even one with no answers.
   const within = (cutKey: string, verdicts: Map<string, CutVerdict>) =>
     hiddenCuts.has(cutKey) ? 'hidden' : verdicts.get(cutKey);
+  // Each cut's rows, gathered in one pass per table rather than one per cut.
+  const answersByCut = rowsByCut(space, answers);
+  const ratingsByCut = rowsByCut(space, ratings);
+  const commentsByCut = rowsByCut(space, comments);
   const cuts: CutResults[] = space.cuts.map((cut) => {
-    const inCut = <
-      T extends { teamId: string | null; tenureBand: string | null; levelBand: string | null },
-    >(
-      rows: readonly T[],
-    ) => rowsIn(space, rows, cut.key);
-    const cutAnswers = inCut(answers);
+    const cutAnswers = answersByCut.get(cut.key) ?? [];
     const values = (q: string) => cutAnswers.filter((a) => a.question === q).map((a) => a.value);
-    const cutRatings = inCut(ratings);
+    // The cut's ratings per capability, sorted out only if a capability figure is shown.
+    let byCapability: Map<string, typeof ratings> | undefined;
+    const ratingsOf = (capabilityId: string) => {
+      if (!byCapability) {
+        byCapability = new Map();
+        for (const r of ratingsByCut.get(cut.key) ?? []) {
+          const list = byCapability.get(r.capabilityId);
+          if (list) list.push(r);
+          else byCapability.set(r.capabilityId, [r]);
+        }
+      }
+      return byCapability.get(capabilityId) ?? [];
+    };
     const status = cutVerdicts.get(cut.key) ?? 'empty';
     const rateOf = responded.get(cut.key);
     return {
@@ -248,20 +268,20 @@ export async function surveyResults(db: Db, id: string, by: Dimension): Promise<
         hoursLost(values(ANSWER_KEYS.hoursLost).map((i) => HOURS_MIDPOINTS[i] ?? 0)),
       ),
       capabilities: capabilityVerdicts.map(({ capability, csat, effort }) => {
-        const mine = cutRatings.filter((r) => r.capabilityId === capability.id);
+        const mine = () => ratingsOf(capability.id);
         return {
           capabilityId: capability.id,
           slug: capability.slug,
           name: capability.name,
           csat: figure(within(cut.key, csat), () =>
             topBoxWithMean(
-              mine.flatMap((r) => (r.csat === null ? [] : [r.csat])),
+              mine().flatMap((r) => (r.csat === null ? [] : [r.csat])),
               4,
             ),
           ),
           effort: figure(within(cut.key, effort), () =>
             topBoxWithMean(
-              mine.flatMap((r) => (r.effort === null ? [] : [r.effort])),
+              mine().flatMap((r) => (r.effort === null ? [] : [r.effort])),
               5,
             ),
           ),
@@ -279,7 +299,7 @@ export async function surveyResults(db: Db, id: string, by: Dimension): Promise<
           : null,
       })),
       comments: figure(within(cut.key, commentVerdicts), () => ({
-        items: inCut(comments).map((c) => ({
+        items: (commentsByCut.get(cut.key) ?? []).map((c) => ({
           question: c.question,
           prompt: prompts.get(c.question) ?? '',
           body: c.body,
