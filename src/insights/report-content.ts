@@ -3,7 +3,7 @@
 // out these same sentences and tables, so every output reads the same.
 
 import { type FeedbackStatus, statusLabel } from '../feedback/model.ts';
-import { KIND_LABELS, NOTE_KINDS } from '../research/model.ts';
+import { NOTE_KINDS } from '../research/model.ts';
 import {
   DRIVER_LABELS,
   type Driver,
@@ -264,20 +264,16 @@ export function topFeedbackTable(report: Report): ReportTable {
 export function changelogTable(report: Report): ReportTable {
   return {
     caption: 'You said, we did: what shipped this quarter',
-    columns: [
-      { label: 'Shipped' },
-      { label: 'What changed' },
-      { label: 'You said' },
-      { label: 'Votes', numeric: true },
-    ],
+    columns: [{ label: 'Shipped' }, { label: 'What changed' }, { label: 'You said (votes)' }],
     rows: report.whatWeDid.changelog.map((e) => [
       dayWords(e.publishedAt),
       {
         text: e.breaking ? `${e.title} (breaking, from ${e.effectiveOn})` : e.title,
         href: changelogPath(e.id),
       },
-      e.feedback.length === 0 ? '–' : e.feedback.map((f) => f.title).join('; '),
-      String(e.feedback.reduce((sum, f) => sum + f.votes, 0)),
+      e.feedback.length === 0
+        ? '–'
+        : e.feedback.map((f) => `${f.title} (${plural(f.votes, 'vote')})`).join('; '),
     ]),
     empty: 'Nothing shipped through the changelog this quarter.',
   };
@@ -306,7 +302,9 @@ export function roadmapTable(report: Report): ReportTable {
       { text: c.title, href: roadmapPath(c.id) },
       changeWords(c),
       DRIVER_LABELS[c.driver as Driver] ?? c.driver,
-      c.decisionRationale ? `${c.rationale} Decision: ${c.decisionRationale}` : c.rationale,
+      c.decisionRationale && c.decisionRationale !== c.rationale
+        ? `${c.rationale} Decision: ${c.decisionRationale}`
+        : c.rationale,
     ]),
     empty: 'No roadmap item was added, decided or shipped this quarter.',
   };
@@ -479,10 +477,16 @@ export function betasTable(report: Report): ReportTable {
 
 // ---- Research ----
 
+const NOTE_KIND_WORDS: Record<(typeof NOTE_KINDS)[number], [string, string]> = {
+  interview: ['interview', 'interviews'],
+  shadowing: ['shadowing session', 'shadowing sessions'],
+  'usability-test': ['usability test', 'usability tests'],
+};
+
 export function researchSentence(report: Report): string {
   const { notes, officeHours: o } = report.research;
   const kinds = NOTE_KINDS.filter((k) => notes.byKind[k] > 0)
-    .map((k) => `${notes.byKind[k]} ${KIND_LABELS[k].toLowerCase()}`)
+    .map((k) => plural(notes.byKind[k], ...NOTE_KIND_WORDS[k]))
     .join(', ');
   const research =
     notes.total === 0

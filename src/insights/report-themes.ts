@@ -21,7 +21,8 @@ const STOP_WORDS = new Set(
   that the their theirs them then there these they thing things this those though through too
   under until very want was way we well were what when where which while who whom why will with
   would you your yours yourself week weeks day days time times platform team teams work working
-  please thanks thank`
+  please thanks thank think point rarely often sometimes usually maybe quite pretty actually
+  something anything everything nothing someone anyone everyone`
     .split(/\s+/)
     .filter(Boolean),
 );
