@@ -37,6 +37,8 @@ export interface World {
   refresh(): Promise<void>;
   fieldHints: Hints;
   pathHints: PathHints;
+  /** Reads the real values again, after requests have added rows. */
+  refreshHints(): Promise<void>;
   /** The errors the app logged (unhandled errors behind a 500), oldest first. */
   loggedErrors: () => Array<Record<string, unknown>>;
 }
@@ -83,66 +85,70 @@ export async function buildWorld(engine: Engine, env: Record<string, string> = {
   };
   await refresh();
 
-  const values = {
-    teamSlugs: await column(db, 'select slug as v from teams order by slug'),
-    teamIds: await column(db, 'select id as v from teams order by id limit 20'),
-    capabilitySlugs: await column(db, 'select slug as v from capabilities order by slug'),
-    feedbackIds: await column(db, 'select id as v from feedback_items order by id limit 40'),
-    roadmapIds: await column(db, 'select id as v from roadmap_items order by id limit 40'),
-    changelogIds: await column(db, 'select id as v from changelog_entries order by id limit 20'),
-    surveyIds: await column(db, 'select id as v from surveys order by id'),
-    exceptionIds: await column(db, 'select id as v from exceptions order by id limit 20'),
-    userIds: (await column(db, 'select id as v from users order by id')).filter(
-      (id) => !callerIds.has(id),
-    ),
-    emails: await column(db, 'select email as v from people order by email limit 40'),
-    categories: await column(db, 'select key as v from decision_categories order by key'),
-    sources: await column(db, 'select name as v from signal_sources order by name'),
-    ingestTokenIds: await column(db, 'select id as v from signal_ingest_tokens order by id'),
-    repositories: await column(
-      db,
-      'select repository as v from signal_repository_teams order by repository',
-    ),
-    webhookIds: await column(db, 'select id as v from webhooks order by id'),
+  const load = async () => {
+    const values = {
+      teamSlugs: await column(db, 'select slug as v from teams order by slug'),
+      teamIds: await column(db, 'select id as v from teams order by id limit 20'),
+      capabilitySlugs: await column(db, 'select slug as v from capabilities order by slug'),
+      feedbackIds: await column(db, 'select id as v from feedback_items order by id limit 40'),
+      roadmapIds: await column(db, 'select id as v from roadmap_items order by id limit 40'),
+      changelogIds: await column(db, 'select id as v from changelog_entries order by id limit 20'),
+      surveyIds: await column(db, 'select id as v from surveys order by id'),
+      exceptionIds: await column(db, 'select id as v from exceptions order by id limit 20'),
+      userIds: (await column(db, 'select id as v from users order by id')).filter(
+        (id) => !callerIds.has(id),
+      ),
+      emails: await column(db, 'select email as v from people order by email limit 40'),
+      categories: await column(db, 'select key as v from decision_categories order by key'),
+      sources: await column(db, 'select name as v from signal_sources order by name'),
+      ingestTokenIds: await column(db, 'select id as v from signal_ingest_tokens order by id'),
+      repositories: await column(
+        db,
+        'select repository as v from signal_repository_teams order by repository',
+      ),
+      webhookIds: await column(db, 'select id as v from webhooks order by id'),
+    };
+    const byField: Record<string, string[]> = {
+      team: values.teamSlugs,
+      teams: values.teamSlugs,
+      ownerTeam: values.teamSlugs,
+      eligibleTeams: values.teamSlugs,
+      capability: values.capabilitySlugs,
+      capabilities: values.capabilitySlugs,
+      email: values.emails,
+      into: values.feedbackIds,
+      duplicateOf: values.feedbackIds,
+      feedbackIds: values.feedbackIds,
+      ids: values.feedbackIds,
+      feedback: values.feedbackIds,
+      survey: values.surveyIds,
+      roadmapItem: values.roadmapIds,
+      category: values.categories,
+      key: values.categories,
+      role: ROLES,
+      repository: values.repositories,
+    };
+    const byParam: Record<string, string[]> = {
+      'teams/slug': values.teamSlugs,
+      'capabilities/slug': values.capabilitySlugs,
+      'pulse/slug': values.capabilitySlugs,
+      'value/capability': values.capabilitySlugs,
+      'feedback/id': values.feedbackIds,
+      'roadmap/id': values.roadmapIds,
+      'changelog/id': values.changelogIds,
+      'surveys/id': values.surveyIds,
+      'exceptions/id': values.exceptionIds,
+      'users/id': values.userIds,
+      'webhooks/id': values.webhookIds,
+      'sources/name': values.sources,
+      'tokens/id': values.ingestTokenIds,
+      'decision-rights/key': values.categories,
+      'repositories/owner': values.repositories.map((r) => r.split('/')[0]!),
+      ':owner/repo': values.repositories.map((r) => r.split('/')[1]!),
+    };
+    return { byField, byParam };
   };
-  const byField: Record<string, string[]> = {
-    team: values.teamSlugs,
-    teams: values.teamSlugs,
-    ownerTeam: values.teamSlugs,
-    eligibleTeams: values.teamSlugs,
-    capability: values.capabilitySlugs,
-    capabilities: values.capabilitySlugs,
-    email: values.emails,
-    into: values.feedbackIds,
-    duplicateOf: values.feedbackIds,
-    feedbackIds: values.feedbackIds,
-    ids: values.feedbackIds,
-    feedback: values.feedbackIds,
-    survey: values.surveyIds,
-    roadmapItem: values.roadmapIds,
-    category: values.categories,
-    key: values.categories,
-    role: ROLES,
-    repository: values.repositories,
-  };
-  const byParam: Record<string, string[]> = {
-    'teams/slug': values.teamSlugs,
-    'capabilities/slug': values.capabilitySlugs,
-    'pulse/slug': values.capabilitySlugs,
-    'value/capability': values.capabilitySlugs,
-    'feedback/id': values.feedbackIds,
-    'roadmap/id': values.roadmapIds,
-    'changelog/id': values.changelogIds,
-    'surveys/id': values.surveyIds,
-    'exceptions/id': values.exceptionIds,
-    'users/id': values.userIds,
-    'webhooks/id': values.webhookIds,
-    'sources/name': values.sources,
-    'tokens/id': values.ingestTokenIds,
-    'decision-rights/key': values.categories,
-    'repositories/owner': values.repositories.map((r) => r.split('/')[0]!),
-    ':owner/repo': values.repositories.map((r) => r.split('/')[1]!),
-  };
+  let hints = await load();
 
   return {
     db,
@@ -150,8 +156,11 @@ export async function buildWorld(engine: Engine, env: Record<string, string> = {
     users,
     refresh,
     loggedErrors: errors.records,
-    fieldHints: (field) => byField[field],
-    pathHints: (name, before) => byParam[`${before}/${name}`] ?? [],
+    fieldHints: (field) => hints.byField[field],
+    pathHints: (name, before) => hints.byParam[`${before}/${name}`] ?? [],
+    async refreshHints() {
+      hints = await load();
+    },
     async credentials(caller, { api, write }): Promise<Record<string, string>> {
       if (caller === 'anonymous') return {};
       if (api) return { Authorization: `Bearer ${tokens.get(caller)}` };
