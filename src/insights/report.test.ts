@@ -183,6 +183,12 @@ describeEngines('quarterly report', (handle) => {
       terms: [],
     });
     expect(renderReportMarkdown(report)).toContain('No survey closed in Q1 2026');
+    // The quarter still running says its figures will change.
+    const running = await buildReport(handle().db, { period: '2026-Q4', now: REPORT_NOW });
+    expect(running.state).toBe('in-progress');
+    expect(renderReportMarkdown(running)).toContain(
+      'The quarter is still running: figures are as of 15 Oct 2026 and will change.',
+    );
   });
 
   it('never shows an NPS under k, nor comments under k_comment, in any output', async () => {
