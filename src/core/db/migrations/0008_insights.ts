@@ -43,7 +43,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     /** `csat` (top-2-box among beta teams), `stay-rate`, `open-problems` (none older than the SLA). */
     .addColumn('kind', 'text', (c) => c.notNull())
     /** CSAT: percent; stay rate: a fraction (0.667); open problems: unused. */
-    .addColumn('threshold', 'real')
+    .addColumn('threshold', 'double precision')
     /** CSAT: the fewest answers that count (5 unless set). */
     .addColumn('min_n', 'integer')
     /** Stay rate: measured this many weeks after a team joined (6 unless set). */
