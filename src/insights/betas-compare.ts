@@ -48,9 +48,11 @@ export interface CsatCuts {
 
 /**
  * Decides and computes the two cuts. `exposed` says whether a segment team's
- * own CSAT is shown in the survey's results by team: where a cut's answers
- * from unexposed teams add up to between 1 and k − 1, the cut is hidden, so
- * it never subtracts from the survey's published team figures to a small group.
+ * own CSAT may be published by the survey's results by team: where a cut's
+ * answers from teams that are not add up to between 1 and k − 1, the cut is
+ * hidden, so it never subtracts from the survey's team figures to a small
+ * group. (Counting a team with at least k answers as published is the safe
+ * side: a hidden team of that size cannot bring a sum below k.)
  */
 export function compareCsat(input: {
   units: readonly RatingUnit[];

@@ -2,7 +2,7 @@
 // volunteer teams from the adoption ledger, CSAT from closed surveys through
 // the anonymity rules, pulses for the capability as a whole, and the feedback
 // and acknowledgement SLA. One reader per request caches what several
-// programs share (the closed surveys and their results).
+// programs share (the closed surveys and their CSAT counts).
 
 import type { Capability } from '../capabilities/model.ts';
 import { allEvents, getCapabilityById } from '../capabilities/store.ts';
@@ -15,9 +15,9 @@ import { ackSlaDays } from '../feedback/settings.ts';
 import { listItems, listStatusChanges } from '../feedback/store.ts';
 import { listTeams } from '../org/store.ts';
 import type { Survey } from '../surveys/model.ts';
-import { type Figure, type SurveyResults, surveyResults, type TopBox } from '../surveys/results.ts';
+import type { Figure, TopBox } from '../surveys/results.ts';
 import { pulseResults } from '../surveys/results-pulses.ts';
-import { listSurveys, ratingRows } from '../surveys/store.ts';
+import { listSurveys } from '../surveys/store.ts';
 import { type CsatCuts, compareCsat, type RatingUnit } from './betas-compare.ts';
 import {
   type BetaProgram,
@@ -32,14 +32,15 @@ import {
   openProblemsAt,
   type ProblemItem,
 } from './betas-model.ts';
-import { listReviews } from './betas-store.ts';
+import { type CsatCount, csatCounts, listReviews } from './betas-store.ts';
 
 /** Reads shared by every program in one request. */
 export interface BetaReader {
   db: Db;
   now: Date;
   closedSurveys(): Promise<Survey[]>;
-  results(surveyId: string): Promise<SurveyResults>;
+  /** A capability's CSAT answers in a survey, per segment team and score. */
+  csat(surveyId: string, capabilityId: string): Promise<CsatCount[]>;
   parentOf(): Promise<Map<string, string | null>>;
   slaDays(): Promise<number>;
 }
@@ -53,7 +54,7 @@ export function betaReader(db: Db, now: Date = new Date()): BetaReader {
       return value;
     };
   };
-  const results = new Map<string, Promise<SurveyResults>>();
+  const csat = new Map<string, Promise<CsatCount[]>>();
   return {
     db,
     now,
@@ -63,9 +64,10 @@ export function betaReader(db: Db, now: Date = new Date()): BetaReader {
         .filter((s) => s.closedAt !== null && s.closedAt <= now.toISOString())
         .sort((a, b) => (b.closedAt ?? '').localeCompare(a.closedAt ?? ''));
     }),
-    results: (id) => {
-      if (!results.has(id)) results.set(id, surveyResults(db, id, 'team'));
-      return results.get(id)!;
+    csat: (surveyId, capabilityId) => {
+      const key = `${surveyId} ${capabilityId}`;
+      if (!csat.has(key)) csat.set(key, csatCounts(db, surveyId, capabilityId));
+      return csat.get(key)!;
     },
     parentOf: once(async () => {
       const teams = await listTeams(db, { includeInactive: true });
@@ -119,42 +121,35 @@ export interface CsatComparison extends CsatCuts {
   survey: SurveyRef;
 }
 
-/** The two cuts of a capability's CSAT in one closed survey (see betas-compare.ts). */
+/**
+ * The two cuts of a capability's CSAT in one closed survey (see
+ * betas-compare.ts). A segment team with at least k answers of its own may
+ * be published by the survey's results; one with fewer never is, so those
+ * are the answers a cut must not let anyone isolate by subtraction.
+ */
 export async function csatComparison(
   reader: BetaReader,
   survey: Survey,
   capabilityId: string,
   betaTeamIds: ReadonlySet<string>,
 ): Promise<CsatComparison> {
-  const [results, ratings, parentOf] = await Promise.all([
-    reader.results(survey.id),
-    ratingRows(reader.db, survey.id),
+  const [counts, parentOf] = await Promise.all([
+    reader.csat(survey.id, capabilityId),
     reader.parentOf(),
   ]);
-  // A segment team's own answers are published when its own cut shows this CSAT:
-  // `rest:` (members not in a sub-team) for a team with sub-teams, else its team cut.
-  const shownCsat = new Map<string, boolean>();
-  for (const cut of results.cuts) {
-    const csat = cut.capabilities.find((f) => f.capabilityId === capabilityId)?.csat;
-    shownCsat.set(cut.key, csat?.status === 'shown');
-  }
-  const exposed = (teamId: string | null) => {
-    if (teamId === null || !parentOf.has(teamId)) return shownCsat.get('team:unknown') ?? false;
-    return shownCsat.get(`rest:${teamId}`) ?? shownCsat.get(`team:${teamId}`) ?? false;
-  };
+  const k = survey.k ?? 5;
   const units = new Map<string | null, RatingUnit>();
-  for (const r of ratings) {
-    if (r.capabilityId !== capabilityId || r.csat === null) continue;
-    const unit = units.get(r.teamId) ?? { teamId: r.teamId, values: [] };
-    unit.values.push(r.csat);
-    units.set(r.teamId, unit);
+  for (const c of counts) {
+    const unit = units.get(c.teamId) ?? { teamId: c.teamId, values: [] };
+    for (let i = 0; i < c.n; i++) unit.values.push(c.csat);
+    units.set(c.teamId, unit);
   }
   const cuts = compareCsat({
     units: [...units.values()],
     betaTeamIds,
     parentOf,
-    exposed,
-    k: survey.k ?? 5,
+    exposed: (teamId) => (units.get(teamId)?.values.length ?? 0) >= k,
+    k,
   });
   return { survey: surveyRef(survey), ...cuts };
 }

@@ -211,3 +211,32 @@ export async function listReviews(
   if (filter.to) q = q.where('decided_at', '<', filter.to);
   return (await q.execute()).map(reviewRow);
 }
+
+/** One segment team's CSAT answers for a capability in one survey: how many gave each score. */
+export interface CsatCount {
+  teamId: string | null;
+  csat: number;
+  n: number;
+}
+
+/**
+ * A capability's CSAT answers in a closed survey, counted per (coarse)
+ * segment team and score. The surveys store reads every rating of a survey
+ * at once; the beta comparison needs one capability's, in a large
+ * organisation a hundredth of them, so it counts them in SQL.
+ */
+export async function csatCounts(
+  db: Db,
+  surveyId: string,
+  capabilityId: string,
+): Promise<CsatCount[]> {
+  const rows = await db
+    .selectFrom('survey_ratings')
+    .select((eb) => ['team_id', 'csat', eb.fn.countAll<number>().as('n')])
+    .where('survey_id', '=', surveyId)
+    .where('capability_id', '=', capabilityId)
+    .where('csat', 'is not', null)
+    .groupBy(['team_id', 'csat'])
+    .execute();
+  return rows.map((r) => ({ teamId: r.team_id, csat: Number(r.csat), n: Number(r.n) }));
+}
