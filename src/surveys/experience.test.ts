@@ -90,36 +90,35 @@ describeEngines('capability experience', (handle) => {
     await pulses(db, a, '2026-06', [1]);
 
     const got = await capabilityExperience(db, { periods, now: NOW });
-    // Surveys: 5 answered (3 top) + 2 (1 top); pulses: 5 (3 top) + 2 (1 top).
-    // Hidden elsewhere: the October survey's 2 (below its k) and October's 2 pulses.
+    // Pooled: the Q3 survey's 5 answers (3 top) and July's 5 pulses (3 top). Left out, as their
+    // own results hide them: the October survey's 2 (below its k) and October's 2 pulses.
     expect(got.get(a)).toEqual({
-      surveyN: 7,
-      surveyTop: 4,
-      pulseN: 7,
-      pulseTop: 4,
+      surveyN: 5,
+      surveyTop: 3,
+      pulseN: 5,
+      pulseTop: 3,
       threshold: 5,
-      unseenN: 4,
+      leftOutN: 4,
     });
+    // 6 answers from a survey that keeps groups under 8 hidden: left out.
     expect(got.get(b)).toEqual({
-      surveyN: 6,
-      surveyTop: 6,
+      surveyN: 0,
+      surveyTop: 0,
       pulseN: 0,
       pulseTop: 0,
-      threshold: 8,
-      unseenN: 6,
+      threshold: 5,
+      leftOutN: 6,
     });
     expect([...got.keys()].sort()).toEqual([a, b].sort());
-    // 14 answers, but 4 of them are shown nowhere else: subtracting would reveal them.
-    expect(mayShowPooled(got.get(a))).toBeNull();
-    // 6 answers from a survey that keeps groups under 8 hidden.
+    expect(mayShowPooled(got.get(a))).toEqual({ n: 10, top: 6 });
     expect(mayShowPooled(got.get(b))).toBeNull();
     expect(mayShowPooled(undefined)).toBeNull();
 
-    // A September pulse makes the answers shown nowhere else 5: now the pool shows.
+    // A September pulse is a month of 1: left out, the pool does not move.
     await pulses(db, a, '2026-09', [4]);
     const after = (await capabilityExperience(db, { periods, now: NOW })).get(a)!;
-    expect(after).toMatchObject({ pulseN: 8, pulseTop: 5, unseenN: 5 });
-    expect(mayShowPooled(after)).toEqual({ n: 15, top: 9 });
+    expect(after).toMatchObject({ pulseN: 5, pulseTop: 3, leftOutN: 5 });
+    expect(mayShowPooled(after)).toEqual({ n: 10, top: 6 });
   });
 
   it('reads k from the settings and pools nothing when there are no answers', async () => {
@@ -128,11 +127,38 @@ describeEngines('capability experience', (handle) => {
     expect((await capabilityExperience(db, { periods, now: NOW })).size).toBe(0);
     await pulses(db, a, '2026-08', [5, 5, 4, 4, 1, 2]);
     const atFive = (await capabilityExperience(db, { periods, now: NOW })).get(a)!;
-    expect(atFive).toMatchObject({ pulseN: 6, pulseTop: 4, threshold: 5, unseenN: 0 });
+    expect(atFive).toMatchObject({ pulseN: 6, pulseTop: 4, threshold: 5, leftOutN: 0 });
     expect(mayShowPooled(atFive)).toEqual({ n: 6, top: 4 });
     await setSetting(db, anonymityK, 7);
     const atSeven = (await capabilityExperience(db, { periods, now: NOW })).get(a)!;
-    expect(atSeven).toMatchObject({ threshold: 7, unseenN: 6 });
+    expect(atSeven).toMatchObject({ pulseN: 0, threshold: 7, leftOutN: 6 });
     expect(mayShowPooled(atSeven)).toBeNull();
+  });
+
+  it('never shows two pools, read as months complete and surveys close, that differ by fewer than k answers', async () => {
+    const { db } = handle();
+    const a = (await addCapability(db, 'deploy-pipeline', 'optional')).id;
+    // k = 5: a survey of 3 and months of 2 and 1 are each hidden by their own results.
+    await pulses(db, a, '2026-07', [5, 1]);
+    await pulses(db, a, '2026-08', [5, 5, 4, 2, 1, 3]);
+    await pulses(db, a, '2026-10', [1]);
+    const reads: { label: string; n: number }[] = [];
+    const read = async (label: string, now: string) => {
+      const pooled = mayShowPooled(
+        (await capabilityExperience(db, { periods, now: new Date(now) })).get(a),
+      );
+      if (pooled) reads.push({ label, n: pooled.n });
+    };
+    await read('September', '2026-09-05T12:00:00Z');
+    await survey(db, '2026-Q3', 'closed', 5, { [a]: [4, 4, 2] });
+    await read('October, after the Q3 survey closed', '2026-10-05T12:00:00Z');
+    await read('November, October complete', '2026-11-05T12:00:00Z');
+    for (const x of reads) {
+      for (const y of reads) {
+        const d = Math.abs(x.n - y.n);
+        expect(d === 0 || d >= 5, `${x.label} (${x.n}) against ${y.label} (${y.n})`).toBe(true);
+      }
+    }
+    expect(reads.length).toBeGreaterThan(0);
   });
 });

@@ -1,8 +1,8 @@
 // Each capability's experience over some periods: the CSAT answers of the
 // closed surveys of those periods and the pulses of their completed months,
-// pooled (shared/METRICS.md, "Mandate–choice matrix"). Counts only; what may
-// be shown of them is decided by `mayShowPooled`, with the same rule the
-// pulse results use for a period made of months (results-pulses.ts).
+// pooled (shared/METRICS.md, "Mandate–choice matrix"). Counts only, and only
+// of parts their own results show; `mayShowPooled` decides whether the pool
+// may be shown.
 
 import { sql } from 'kysely';
 import type { Db } from '../core/db/index.ts';
@@ -10,12 +10,18 @@ import { addMonths, monthOf, type Period, parsePeriod } from '../core/period.ts'
 import { anonymityK } from '../core/privacy.ts';
 import { getSetting } from '../core/settings.ts';
 
-/** A capability's pooled answers: 4 or 5 of 5 is "top" (top-2-box). */
+/**
+ * A capability's pooled answers: 4 or 5 of 5 is "top" (top-2-box). Only parts
+ * that their own results show are pooled: a survey's CSAT for the capability
+ * from that survey's `k`, a pulse month from `k`. A part hidden there would
+ * otherwise be given away by the difference between two readings of the pool
+ * (a month completing, a survey closing, the quarter moving on).
+ */
 export interface CapabilityExperience {
-  /** CSAT answers in the closed surveys of the periods (blank answers excluded). */
+  /** CSAT answers in the closed surveys of the periods that show it (blank answers excluded). */
   surveyN: number;
   surveyTop: number;
-  /** Pulses in the completed months of the periods. */
+  /** Pulses in the completed months of the periods that show them. */
   pulseN: number;
   pulseTop: number;
   /**
@@ -23,12 +29,8 @@ export interface CapabilityExperience {
    * when it was opened with a larger one.
    */
   threshold: number;
-  /**
-   * Answers in parts that their own results hide: a survey's CSAT for the
-   * capability below that survey's `k`, a pulse month below `k`. The pooled
-   * figure minus every part shown elsewhere is exactly this many answers.
-   */
-  unseenN: number;
+  /** Answers left out because their own results hide them. */
+  leftOutN: number;
 }
 
 /** The survey periods that fall inside one of the periods (a month's survey inside a quarter). */
@@ -116,7 +118,7 @@ export async function capabilityExperience(
   const entry = (capabilityId: string) => {
     let e = out.get(capabilityId);
     if (!e) {
-      e = { surveyN: 0, surveyTop: 0, pulseN: 0, pulseTop: 0, threshold: k, unseenN: 0 };
+      e = { surveyN: 0, surveyTop: 0, pulseN: 0, pulseTop: 0, threshold: k, leftOutN: 0 };
       out.set(capabilityId, e);
     }
     return e;
@@ -125,27 +127,33 @@ export async function capabilityExperience(
     const n = Number(r.n);
     const own = surveyK.get(r.survey_id) ?? k;
     const e = entry(r.capability_id);
+    // The survey's results show its CSAT for the capability only from its own k.
+    if (n < own) {
+      e.leftOutN += n;
+      continue;
+    }
     e.surveyN += n;
     e.surveyTop += Number(r.top);
     e.threshold = Math.max(e.threshold, own);
-    // The survey's results show its CSAT for the capability only from its own k.
-    if (n < own) e.unseenN += n;
   }
   for (const r of pulses) {
     const n = Number(r.n);
     const e = entry(r.capability_id);
+    if (n < k) {
+      e.leftOutN += n;
+      continue;
+    }
     e.pulseN += n;
     e.pulseTop += Number(r.top);
-    if (n < k) e.unseenN += n;
   }
   return out;
 }
 
 /**
- * The pooled counts that may be shown, or null: at least `threshold` answers,
- * and the answers not shown elsewhere add up to none or to at least the
- * threshold, so subtracting what the survey and pulse results show never
- * leaves a smaller group.
+ * The pooled counts that may be shown, or null: at least `threshold` answers.
+ * Every part pooled is shown by its own results, so the pool, and the
+ * difference between any two readings of it, is a sum of parts of at least
+ * `k` each.
  */
 export function mayShowPooled(
   e: CapabilityExperience | undefined,
@@ -153,6 +161,5 @@ export function mayShowPooled(
   if (!e) return null;
   const n = e.surveyN + e.pulseN;
   if (n < e.threshold) return null;
-  if (e.unseenN > 0 && e.unseenN < e.threshold) return null;
   return { n, top: e.surveyTop + e.pulseTop };
 }
