@@ -8,6 +8,7 @@ import { dayOf, quarterKey } from '../src/signals/model.ts';
 import type { Driver, RowWrite } from './driver.ts';
 import { shareOfCeiling } from './goals.ts';
 import type { BenchContext, Measurement } from './model.ts';
+import { fetchOnce } from './server.ts';
 
 export const BATCH = 1000;
 
@@ -159,7 +160,7 @@ interface IngestAnswer {
 export async function postBatches(ctx: BenchContext, bodies: readonly string[]): Promise<number> {
   const started = performance.now();
   for (const [i, body] of bodies.entries()) {
-    const res = await fetch(`${ctx.baseUrl}/api/v1/events`, {
+    const res = await fetchOnce(`${ctx.baseUrl}/api/v1/events`, {
       method: 'POST',
       headers: {
         authorization: `Bearer ${ctx.token}`,

@@ -7,6 +7,7 @@
 import { type Driver, scanEvents } from './driver.ts';
 import { atMost, atMostTimes, median } from './goals.ts';
 import type { BenchContext, Measurement } from './model.ts';
+import { fetchOnce } from './server.ts';
 
 /** `2026-Q3`: the last whole quarter before the day (the report's period). */
 export function lastQuarter(day: string): string {
@@ -61,7 +62,7 @@ export async function reportBuilt(baseUrl: string): Promise<boolean> {
 
 async function timeGet(ctx: Pick<BenchContext, 'baseUrl' | 'token'>, path: string) {
   const started = performance.now();
-  const res = await fetch(`${ctx.baseUrl}${path}`, {
+  const res = await fetchOnce(`${ctx.baseUrl}${path}`, {
     headers: { authorization: `Bearer ${ctx.token}`, accept: 'application/json' },
   });
   const body = await res.arrayBuffer();

@@ -344,6 +344,10 @@ async function runEngine(
       seed: workload.spec.seed,
       'as of': workload.today,
       'generated in s': Math.round(workload.generationSeconds),
+      ...(workload.generationCpuSeconds !== undefined &&
+        Number.isFinite(workload.generationCpuSeconds) && {
+          'generation CPU s': Math.round(workload.generationCpuSeconds),
+        }),
       ...workload.counts,
     },
     measurements,

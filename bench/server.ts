@@ -80,3 +80,24 @@ export async function startPaved(
   }
   return { baseUrl, pid, memory, tail: () => lines.join('\n'), stop };
 }
+
+/**
+ * fetch, tried once more when the connection failed before any answer: the
+ * runner's own synchronous work (a scan through better-sqlite3) can hold its
+ * event loop past the server's keep-alive timeout, so the next request may go
+ * out on a socket the server has closed. Nothing was answered, so nothing was
+ * done (and ingest is idempotent per id anyway).
+ */
+export async function fetchOnce(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    if (!(error instanceof TypeError) || error.message !== 'fetch failed') throw error;
+    try {
+      return await fetch(url, init);
+    } catch (again) {
+      const cause = (again as { cause?: Error }).cause;
+      throw new Error(`${(again as Error).message}${cause ? `: ${cause.message}` : ''}`);
+    }
+  }
+}

@@ -51,6 +51,8 @@ export interface Workload {
   generatedSeconds: number | null;
   /** Seconds the generation took when it was made (also for cached ones). */
   generationSeconds: number;
+  /** CPU seconds (user + system) the generation used, when it could be read. */
+  generationCpuSeconds?: number;
   counts: Record<string, number>;
 }
 
@@ -94,13 +96,19 @@ export function runPaved(
   args: readonly string[],
   env: Record<string, string>,
   opts: { onStderrLine?: (line: string) => void } = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
+): Promise<{ code: number; stdout: string; stderr: string; cpuSeconds: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [PAVED, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // The CPU the command used (user + system), read from /proc while it runs.
+    let cpuSeconds = Number.NaN;
+    const cpu = setInterval(() => {
+      const seconds = child.pid ? cpuSecondsOf(child.pid) : null;
+      if (seconds !== null) cpuSeconds = seconds;
+    }, 500);
     let stdout = '';
     let stderr = '';
     let partial = '';
@@ -115,8 +123,23 @@ export function runPaved(
       for (const line of lines) if (line.trim()) opts.onStderrLine(line);
     });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    child.on('close', (code) => {
+      clearInterval(cpu);
+      resolve({ code: code ?? 1, stdout, stderr, cpuSeconds });
+    });
   });
+}
+
+/** User plus system CPU seconds of a running process, from /proc/<pid>/stat (Linux). */
+export function cpuSecondsOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 /** The environment every paved process of the benchmark gets. */
@@ -169,7 +192,7 @@ export async function cachedWorkload(
   if (!opts.fresh && existsSync(file) && existsSync(meta)) {
     const saved = JSON.parse(readFileSync(meta, 'utf8')) as Pick<
       Workload,
-      'counts' | 'generationSeconds'
+      'counts' | 'generationSeconds' | 'generationCpuSeconds'
     >;
     opts.log(`Workload ${key}: from the cache.`);
     return { spec, file, key, today, generatedSeconds: null, ...saved };
@@ -192,16 +215,29 @@ export async function cachedWorkload(
     throw new Error(`paved demo failed (exit ${result.code}):\n${result.stderr.slice(-2000)}`);
   }
   const generationSeconds = (performance.now() - started) / 1000;
+  const generationCpuSeconds = result.cpuSeconds;
   // The demo closed its connection, which folds the WAL into the file.
   renameSync(partial, file);
   rmSync(`${partial}-wal`, { force: true });
   rmSync(`${partial}-shm`, { force: true });
   const counts = countRows(file);
-  writeFileSync(meta, `${JSON.stringify({ generationSeconds, counts }, null, 2)}\n`);
-  opts.log(
-    `Workload ${key}: ${Math.round(generationSeconds)} s, ${Math.round(statSync(file).size / 1e6)} MB.`,
+  writeFileSync(
+    meta,
+    `${JSON.stringify({ generationSeconds, generationCpuSeconds, counts }, null, 2)}\n`,
   );
-  return { spec, file, key, today, generatedSeconds: generationSeconds, generationSeconds, counts };
+  opts.log(
+    `Workload ${key}: ${Math.round(generationSeconds)} s (${Math.round(generationCpuSeconds)} s of CPU), ${Math.round(statSync(file).size / 1e6)} MB.`,
+  );
+  return {
+    spec,
+    file,
+    key,
+    today,
+    generatedSeconds: generationSeconds,
+    generationSeconds,
+    generationCpuSeconds,
+    counts,
+  };
 }
 
 /** A private copy of a cached SQLite workload for one run; the run writes only to it. */
