@@ -75,8 +75,8 @@ export interface BetaReview {
   decidedAt: string;
 }
 
-// Thresholds come back from PostgreSQL's `real` as the nearest float4
-// (2/3 → 0.66666669): compare with this much slack, so 2 of 3 meets 2/3.
+// A threshold typed or stored as a rounded fraction (2/3 as 0.6666667) still
+// means 2 of 3: compare with this much slack.
 const SLACK = 1e-6;
 
 /**

@@ -16,13 +16,10 @@ import {
   type ReviewOutcome,
 } from './betas-model.ts';
 
-// PostgreSQL's `real` holds about seven digits: read thresholds back at that precision.
-const real = (v: number | null) => (v === null ? null : Number(Number(v).toPrecision(7)));
-
 function criterionRow(row: Selectable<BetaCriteriaTable>): Criterion {
   return {
     kind: row.kind as CriterionKind,
-    threshold: real(row.threshold),
+    threshold: row.threshold === null ? null : Number(row.threshold),
     minN: row.min_n === null ? null : Number(row.min_n),
     afterWeeks: row.after_weeks === null ? null : Number(row.after_weeks),
   };
