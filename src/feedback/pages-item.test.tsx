@@ -59,7 +59,11 @@ describeEngines('feedback item page', (handle) => {
 
   it('asks for a status when the form has none or one paved does not know, and changes nothing', async () => {
     const { barbara, item, path } = await seeded();
-    for (const form of [{ note: 'Seen.' }, { status: 'on-fire', note: 'Seen.' }]) {
+    const forms: Record<string, string>[] = [
+      { note: 'Seen.' },
+      { status: 'on-fire', note: 'Seen.' },
+    ];
+    for (const form of forms) {
       const res = await post(handle(), `${path}/status`, form, barbara);
       expect(res.status).toBe(400);
       expect(res.html).toContain('<a href="#field-status">Choose a status');
