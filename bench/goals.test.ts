@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { atMost, atMostTimes, median, round, shareOfCeiling, withinOver } from './goals.ts';
-import { parseStatus } from './memory.ts';
+import { MemorySampler, memoryMeasurement, parseStatus } from './memory.ts';
 import { engineComparison, growthComparison, lastQuarter, type ReportRun } from './report.ts';
 
 const figure = (value: number, unit = 'ms') => ({ step: 's', name: 'f', value, unit });
@@ -107,5 +107,17 @@ describe('memory from /proc', () => {
     expect(m.hwm).toBeCloseTo(213.037, 3);
     expect(m.rss).toBeCloseTo(194.56, 3);
     expect(parseStatus('Name:\tnode\n')).toBeNull();
+  });
+
+  it('samples a running process and keeps each step’s peak', () => {
+    const sampler = new MemorySampler(process.pid, 10_000);
+    sampler.enter('ingest');
+    sampler.stop();
+    expect(sampler.peak).toBeGreaterThan(1);
+    expect([...sampler.byStep.keys()]).toEqual(['start', 'ingest']);
+    expect(sampler.peak).toBeGreaterThanOrEqual(sampler.byStep.get('ingest')!);
+    const m = memoryMeasurement(sampler, 'steps ingest');
+    expect(m.goal).toEqual({ text: '≤ 200 MB', met: sampler.peak <= 200 });
+    expect(m.detail).toHaveProperty('peak in ingest (MB)');
   });
 });

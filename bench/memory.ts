@@ -34,6 +34,9 @@ export class MemorySampler {
   private peakRss = 0;
   private peakHwm = 0;
   samples = 0;
+  /** The step running now, and each step's highest sampled VmRSS. */
+  private step = 'start';
+  readonly byStep = new Map<string, number>();
 
   constructor(
     readonly pid: number,
@@ -50,6 +53,14 @@ export class MemorySampler {
     this.samples++;
     this.peakRss = Math.max(this.peakRss, m.rss);
     this.peakHwm = Math.max(this.peakHwm, m.hwm);
+    this.byStep.set(this.step, Math.max(this.byStep.get(this.step) ?? 0, m.rss));
+  }
+
+  /** Samples attribute to `step` from now on (the figure names each step's peak). */
+  enter(step: string): void {
+    this.sample();
+    this.step = step;
+    this.sample();
   }
 
   stop(): void {
@@ -75,7 +86,13 @@ export function memoryMeasurement(sampler: MemorySampler, steps: string): Measur
       name: `server peak RSS (${steps})`,
       value: sampler.peak,
       unit: 'MB',
-      detail: { 'sampled VmRSS peak': sampler.sampledPeak, samples: sampler.samples },
+      detail: {
+        'sampled VmRSS peak': sampler.sampledPeak,
+        samples: sampler.samples,
+        ...Object.fromEntries(
+          [...sampler.byStep].map(([step, mb]) => [`peak in ${step} (MB)`, Math.round(mb)]),
+        ),
+      },
     },
     200,
     '200 MB',

@@ -213,6 +213,7 @@ async function runEngine(
   let report: ReportRun | null = null;
   const step = async (name: Step, fn: () => Promise<void>) => {
     if (!opts.only.has(name)) return;
+    server?.memory.enter(name);
     try {
       await fn();
     } catch (error) {
