@@ -88,6 +88,13 @@ function stringArbitrary(s: Schema): fc.Arbitrary<string> {
     } catch {
       re = undefined;
     }
+    // A date pattern matched digit by digit gives 2026-93-41: mostly give real days.
+    if (re?.test('2026-11-01')) {
+      const day = fc
+        .date({ min: new Date('2024-01-01'), max: new Date('2028-12-31'), noInvalidDate: true })
+        .map((d) => d.toISOString().slice(0, 10));
+      return fc.oneof({ arbitrary: day, weight: 4 }, fc.stringMatching(re).filter(fits));
+    }
     if (re) return fc.stringMatching(re).filter(fits);
   }
   return fc.string({ minLength: min, maxLength: max });
@@ -116,7 +123,9 @@ function fieldValue(schema: Schema, ctx: Ctx, field: string): fc.Arbitrary<unkno
   const s = resolveSchema(schema, ctx.components);
   const schemaArb = schemaValue(s, ctx, field);
   const hinted = ctx.hints(field);
-  if (!hinted || hinted.length === 0) return schemaArb;
+  // Hints are single values: an array field gets them in its items instead.
+  const scalar = !typesOf(s).includes('array') && !typesOf(s).includes('object');
+  if (!hinted || hinted.length === 0 || !scalar) return schemaArb;
   // Mostly real values, so valid requests reach past "not found" into the logic.
   return fc.oneof(
     { arbitrary: fc.constantFrom(...hinted), weight: 3 },

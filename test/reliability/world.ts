@@ -107,6 +107,7 @@ export async function buildWorld(engine: Engine, env: Record<string, string> = {
         'select repository as v from signal_repository_teams order by repository',
       ),
       webhookIds: await column(db, 'select id as v from webhooks order by id'),
+      reasons: await column(db, 'select key as v from adoption_reasons order by position'),
     };
     const byField: Record<string, string[]> = {
       team: values.teamSlugs,
@@ -127,6 +128,10 @@ export async function buildWorld(engine: Engine, env: Record<string, string> = {
       key: values.categories,
       role: ROLES,
       repository: values.repositories,
+      reason: values.reasons,
+      // Addresses that pass the checks (webhooks may go to 127.0.0.1 once it is allowed).
+      docsUrl: ['https://docs.example.com/guide'],
+      url: ['http://127.0.0.1:9/hook'],
     };
     const byParam: Record<string, string[]> = {
       'teams/slug': values.teamSlugs,
