@@ -323,6 +323,8 @@ export async function copySqliteToPostgres(
       );
       const columns = cols.map((c) => c.column_name);
       const list = columns.map((c) => `"${c}"`).join(', ');
+      // Rows the migrations seeded (decision categories, settings) are replaced by the copy's.
+      await target.query(`delete from "${name}"`);
       const per = Math.max(1, Math.floor(30_000 / columns.length));
       let batch: unknown[][] = [];
       const flush = async () => {
