@@ -50,7 +50,7 @@ type Step = (typeof STEPS)[number];
 
 /** How big each part of a run is: the full run fits 20 minutes on 2 cores, --quick about 2. */
 export const SIZING = {
-  full: { size: 'large', growthScale: 0.1, ingestEvents: 100_000, warmRuns: 5 },
+  full: { size: 'large', growthScale: 0.1, ingestEvents: 50_000, warmRuns: 5 },
   quick: { size: 'small', growthScale: null, ingestEvents: 5_000, warmRuns: 3 },
 } as const;
 
