@@ -64,7 +64,7 @@ describeEngines('abuse: spoofed headers and login throttling', (handle) => {
       .where('key', 'like', 'login-address:%')
       .execute();
     expect(keys.map((k) => k.key)).toEqual(['login-address:192.0.2.10']);
-  });
+  }, 180_000);
 
   it('shares the login limits between instances over one database', async () => {
     const [a, b] = [testApp(handle()), testApp(handle())];
