@@ -192,23 +192,22 @@ describe.each(engines)('abuse: script payloads in every text field [%s]', (engin
     const areas = new Set(
       list((f) => f.seen).map((n) => n.replace(/^[A-Z]+ \/api\/v1\/(.*?)(\/:\w+)? /, '$1 ')),
     );
-    expect([...areas]).toEqual(
-      expect.arrayContaining([
-        'feedback title',
-        'feedback body',
-        'roadmap title',
-        'roadmap description',
-        'roadmap rationale',
-        'capabilities name',
-        'capabilities summary',
-        'exceptions justification',
-        'surveys title',
-        'surveys questions.*.prompt',
-        'users name',
-        'tokens name',
-        'webhooks name',
-      ]),
-    );
+    const expected = [
+      'feedback title',
+      'feedback body',
+      'roadmap title',
+      'roadmap description',
+      'roadmap rationale',
+      'capabilities name',
+      'capabilities summary',
+      'exceptions justification',
+      'surveys title',
+      'surveys questions.*.prompt',
+      'users name',
+      'tokens name',
+      'webhooks name',
+    ];
+    expect(expected.filter((a) => !areas.has(a))).toEqual([]);
   }, 600_000);
 
   it('echoes no query string or path unescaped on any page', async () => {

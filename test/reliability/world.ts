@@ -85,28 +85,44 @@ export async function buildWorld(engine: Engine, env: Record<string, string> = {
   };
   await refresh();
 
+  // Ordered by what the seeded demo decides (never by random ids), so a run repeats.
   const load = async () => {
     const values = {
       teamSlugs: await column(db, 'select slug as v from teams order by slug'),
-      teamIds: await column(db, 'select id as v from teams order by id limit 20'),
+      teamIds: await column(db, 'select id as v from teams order by slug limit 20'),
       capabilitySlugs: await column(db, 'select slug as v from capabilities order by slug'),
-      feedbackIds: await column(db, 'select id as v from feedback_items order by id limit 40'),
-      roadmapIds: await column(db, 'select id as v from roadmap_items order by id limit 40'),
-      changelogIds: await column(db, 'select id as v from changelog_entries order by id limit 20'),
-      surveyIds: await column(db, 'select id as v from surveys order by id'),
-      exceptionIds: await column(db, 'select id as v from exceptions order by id limit 20'),
-      userIds: (await column(db, 'select id as v from users order by id')).filter(
+      feedbackIds: await column(
+        db,
+        'select id as v from feedback_items order by created_at, title limit 40',
+      ),
+      roadmapIds: await column(
+        db,
+        'select id as v from roadmap_items order by created_at, title limit 40',
+      ),
+      changelogIds: await column(
+        db,
+        'select id as v from changelog_entries order by published_at, title limit 20',
+      ),
+      surveyIds: await column(db, 'select id as v from surveys order by period, title, created_at'),
+      exceptionIds: await column(
+        db,
+        'select id as v from exceptions order by created_at, justification limit 20',
+      ),
+      userIds: (await column(db, 'select id as v from users order by email')).filter(
         (id) => !callerIds.has(id),
       ),
       emails: await column(db, 'select email as v from people order by email limit 40'),
       categories: await column(db, 'select key as v from decision_categories order by key'),
       sources: await column(db, 'select name as v from signal_sources order by name'),
-      ingestTokenIds: await column(db, 'select id as v from signal_ingest_tokens order by id'),
+      ingestTokenIds: await column(
+        db,
+        'select id as v from signal_ingest_tokens order by created_at, id',
+      ),
       repositories: await column(
         db,
         'select repository as v from signal_repository_teams order by repository',
       ),
-      webhookIds: await column(db, 'select id as v from webhooks order by id'),
+      webhookIds: await column(db, 'select id as v from webhooks order by created_at, name'),
       reasons: await column(db, 'select key as v from adoption_reasons order by position'),
     };
     const byField: Record<string, string[]> = {
