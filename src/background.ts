@@ -5,7 +5,11 @@ import { deliverDue, enableDeliveryKicks } from './notifications/delivery.ts';
 import { pruneRawEvents } from './operations/retention.ts';
 import { announceClosedWindows } from './roadmap/windows.ts';
 import { signalsHousekeeping } from './signals/service-github.ts';
-import { prunePulseThrottle, runSurveySchedule } from './surveys/service.ts';
+import {
+  prunePulseThrottle,
+  reshuffleRecentAnswers,
+  runSurveySchedule,
+} from './surveys/service.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -34,6 +38,16 @@ export const backgroundJobs: BackgroundJob[] = [
       const { opened, closed } = await runSurveySchedule(deps);
       if (opened.length + closed.length > 0)
         deps.log.info({ opened, closed }, 'surveys opened or closed');
+    },
+  },
+  {
+    // PostgreSQL returns rows in the order they were written: the answers of
+    // open surveys and recent pulses are written again in random order, so
+    // no more than a quarter of an hour of answers is ever in arrival order.
+    name: 'reshuffle answer order',
+    everyMs: 15 * MINUTE,
+    async run({ handle }) {
+      await reshuffleRecentAnswers(handle);
     },
   },
   {

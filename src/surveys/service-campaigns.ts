@@ -41,6 +41,7 @@ import {
   today,
 } from './service-support.ts';
 import {
+  ANSWER_TABLES,
   deleteDraft,
   deleteHashes,
   getSurvey,
@@ -53,6 +54,7 @@ import {
   moveSurvey,
   recodeSegment,
   responseCells,
+  rewriteInRandomOrder,
   setTeamResponded,
   surveysIn,
   updateDraft,
@@ -358,6 +360,9 @@ export async function closeSurvey(
       if (cellKey(to) !== cellKey(cell)) await recodeSegment(trx, id, cell, to);
     }
     await deleteHashes(trx, id);
+    // Once more, so a plain SELECT no longer follows the order answers came in (PostgreSQL).
+    for (const table of ANSWER_TABLES)
+      await rewriteInRandomOrder(trx, engine, table, { column: 'survey_id', values: [id] });
     const responded = cells.reduce((sum, c) => sum + c.n, 0);
     await moveSurvey(trx, id, 'open', 'closed', { responded, closed_at: now.toISOString() });
     await recordAudit(trx, {

@@ -9,6 +9,7 @@
 
 export * from './service-answers.ts';
 export * from './service-campaigns.ts';
+export * from './service-order.ts';
 export * from './service-pulses.ts';
 export * from './service-reminders.ts';
 export {

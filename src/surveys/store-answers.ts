@@ -2,9 +2,10 @@
 // kept for coarsening and response rates, and the answer rows with their
 // coarse segments (random ids, no person, no time).
 
-import type { ExpressionBuilder } from 'kysely';
+import { randomInt } from 'node:crypto';
+import { type ExpressionBuilder, sql } from 'kysely';
 import { batchSize, chunk, newId } from '../core/db/helpers.ts';
-import type { Db } from '../core/db/index.ts';
+import type { Db, Engine } from '../core/db/index.ts';
 import type { Database } from '../core/db/schema.ts';
 import type { Cell, Segment } from './model.ts';
 
@@ -304,3 +305,39 @@ export async function commentRows(db: Db, surveyId: string): Promise<Segmented<C
 
 /** Every table that holds answers, for the schema test and the anonymity checks. */
 export const ANONYMOUS_TABLES = [...ANSWER_TABLES, 'pulses'] as const;
+
+/**
+ * Writes the rows of an answer table that match `where` again, in a fresh
+ * random order, keeping their ids and values. PostgreSQL keeps rows in the
+ * order they were written and a SELECT without ORDER BY returns them so,
+ * which would tell who answered when; this breaks that order (and the
+ * transaction ids the rows were written with). Returns the rows written.
+ */
+export async function rewriteInRandomOrder(
+  trx: Db,
+  engine: Engine,
+  table: (typeof ANONYMOUS_TABLES)[number],
+  where: { column: 'survey_id' | 'month'; values: readonly string[] },
+): Promise<number> {
+  // SQLite: answer tables are WITHOUT ROWID tables keyed by random ids, so
+  // their rows already come out in random order; nothing to do.
+  if (engine !== 'postgres' || where.values.length === 0) return 0;
+  const t = sql.table(table);
+  const match = sql`${sql.ref(where.column)} in (${sql.join(where.values)})`;
+  const { rows } = await sql<Record<string, unknown>>`select * from ${t} where ${match}`.execute(
+    trx,
+  );
+  if (rows.length === 0) return 0;
+  await sql`delete from ${t} where ${match}`.execute(trx);
+  for (let i = rows.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [rows[i], rows[j]] = [rows[j]!, rows[i]!];
+  }
+  for (const part of chunk(rows, batchSize(Object.keys(rows[0]!).length))) {
+    await trx
+      .insertInto(table)
+      .values(part as never[])
+      .execute();
+  }
+  return rows.length;
+}
