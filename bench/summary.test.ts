@@ -53,7 +53,7 @@ const result: RunResult = {
   startedAt: '2026-11-28T12:00:00.000Z',
   seconds: 612.4,
   machine: { node: 'v20.20.2', cpus: 2, cpuModel: 'Test CPU', loadAverage: [1.5, 1, 0.5] },
-  workload: { size: 'large', events: 2_300_000 },
+  workload: { size: 'large', events: 2_246_239, 'generation CPU s': 447.94 },
   measurements,
   notes: ['The quarterly report is not built yet.'],
 };
@@ -94,7 +94,7 @@ describe('benchmark summary', () => {
     expect(md).toContain('≥ 40% of driver ceiling: **NOT MET**');
     expect(md).toContain('| memory | server peak RSS | 150 MB |  |  | ≤ 200 MB: met |  |');
     expect(md).toContain('figures: delivery \\| warm');
-    expect(md).toContain('Workload: size large, events 2,300,000.');
+    expect(md).toContain('Workload: size large, events 2,246,239, generation CPU s 448.');
     expect(md).toContain('- The quarterly report is not built yet.');
     const quick = formatMarkdown({ ...result, quick: true });
     expect(quick).toContain('(quick run)');

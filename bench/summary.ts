@@ -26,6 +26,9 @@ export interface RunResult {
 const plain = (n: number) =>
   Number.isFinite(n) ? round(n).toLocaleString('en', { maximumFractionDigits: 3 }) : '–';
 
+/** Counts exactly (`2,246,239 events`), other numbers to three significant digits. */
+const exact = (n: number) => (Number.isInteger(n) ? n.toLocaleString('en') : plain(n));
+
 /** A value with its unit: `1,234 events/s`, `812 ms`. */
 export function formatValue(value: number, unit: string): string {
   return `${plain(value)} ${unit}`;
@@ -105,7 +108,7 @@ export function formatMarkdown(result: RunResult): string {
       `${plain(result.seconds)} s in all.`,
     '',
     `Workload: ${Object.entries(w)
-      .map(([k, v]) => `${k} ${typeof v === 'number' ? plain(v) : v}`)
+      .map(([k, v]) => `${k} ${typeof v === 'number' ? exact(v) : v}`)
       .join(', ')}.`,
     '',
     `**Goals met: ${met} of ${total}.**`,
