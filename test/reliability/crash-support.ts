@@ -23,6 +23,8 @@ export interface Person {
   userId: string;
   /** A developer API token. */
   token: string;
+  /** A signed-in session: the Cookie header for pages. */
+  cookie: string;
 }
 
 export interface ReliabilityWorld {
@@ -35,6 +37,8 @@ export interface ReliabilityWorld {
   items: string[];
   /** An open survey of everyone. */
   surveyId: string;
+  /** Every open survey of everyone (`surveys` of them; the first is `surveyId`). */
+  surveyIds: string[];
 }
 
 /**
@@ -44,7 +48,7 @@ export interface ReliabilityWorld {
  */
 export async function seedWorld(
   handle: TestDb,
-  opts: { people: number; items: number },
+  opts: { people: number; items: number; surveys?: number },
 ): Promise<ReliabilityWorld> {
   const half = Math.ceil(opts.people / 2);
   const org = await seedSurveyOrg(handle, [
@@ -62,6 +66,7 @@ export async function seedWorld(
       personId: actor.personId!,
       userId: user.user.id,
       token: user.token,
+      cookie: user.cookie.Cookie!,
     });
   }
   const platform = await signIn(handle, 'platform', 'rel-platform@example.test');
@@ -82,12 +87,15 @@ export async function seedWorld(
       }),
     );
   }
-  const draft = await createSurvey(db, org.platform, {
-    title: 'Reliability survey',
-    period: '2026-Q4',
-    audience: 'all',
-  });
-  const survey = await openSurvey(org.deps, org.platform, draft.id);
+  const surveyIds: string[] = [];
+  for (let i = 0; i < (opts.surveys ?? 1); i++) {
+    const draft = await createSurvey(db, org.platform, {
+      title: `Reliability survey ${i + 1}`,
+      period: '2026-Q4',
+      audience: 'all',
+    });
+    surveyIds.push((await openSurvey(org.deps, org.platform, draft.id)).id);
+  }
   return {
     teams,
     capability: 'rel-ci',
@@ -95,7 +103,8 @@ export async function seedWorld(
     platform: { email: platform.user.email, userId: platform.user.id, token: platform.token },
     ingest: { sourceId: source.id, token: value },
     items,
-    surveyId: survey.id,
+    surveyId: surveyIds[0]!,
+    surveyIds,
   };
 }
 
