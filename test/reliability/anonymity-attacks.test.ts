@@ -555,7 +555,7 @@ describe.each(engines)('anonymity attacks [%s]', (engine) => {
     async () => {
       const runs =
         Number(process.env.PAVED_ATTACK_RUNS) ||
-        sized(engine === 'sqlite' ? 8 : 3, engine === 'sqlite' ? 150 : 40);
+        sized(engine === 'sqlite' ? 8 : 3, engine === 'sqlite' ? 40 : 20);
       let seen = 0;
       let sets = 0;
       let tried = 0;
