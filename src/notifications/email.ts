@@ -46,17 +46,36 @@ interface Claimed {
   createdAt: string;
 }
 
+/** Notifications claimed at once; a run claims again while claims come back full. */
+const EMAIL_CLAIM = 200;
+
 /**
  * Sends the email of every due notification: claims them (once across
- * instances), sends, and settles each by its claim. Without SMTP, pending
- * emails are marked skipped (people still have their inbox).
+ * instances) a batch at a time until none is left, sends, and settles each
+ * by its claim. Without SMTP, pending emails are marked skipped (people
+ * still have their inbox).
  */
 export async function deliverEmails(
   deps: EmailDeliveryDeps,
   now = new Date(),
 ): Promise<EmailDeliveryResult> {
-  const { db } = deps.handle;
   const result: EmailDeliveryResult = { sent: 0, skipped: 0, failed: 0 };
+  for (;;) {
+    const batch = await deliverEmailBatch(deps, now);
+    result.sent += batch.sent;
+    result.skipped += batch.skipped;
+    result.failed += batch.failed;
+    // Failed sends wait for their next attempt, so a full claim always means more are due.
+    if (batch.claimed < EMAIL_CLAIM) return result;
+  }
+}
+
+async function deliverEmailBatch(
+  deps: EmailDeliveryDeps,
+  now: Date,
+): Promise<EmailDeliveryResult & { claimed: number }> {
+  const { db } = deps.handle;
+  const result = { sent: 0, skipped: 0, failed: 0, claimed: 0 };
   if (!deps.mailer) {
     const r = await db
       .updateTable('notifications')
@@ -70,7 +89,9 @@ export async function deliverEmails(
   const { token, ids } = await claimEmails(deps.handle, {
     now,
     digestCutoff: digestCutoff(now, hour),
+    limit: EMAIL_CLAIM,
   });
+  result.claimed = ids.length;
   if (ids.length === 0) return result;
   const rows: Claimed[] = (
     await db
