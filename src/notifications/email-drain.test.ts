@@ -36,16 +36,14 @@ describeEngines('notification email, many at once', (handle) => {
         })),
       )
       .execute();
-    await db
-      .transaction()
-      .execute((trx) =>
-        notifyUsers(trx, users, {
-          kind: 'feedback.status',
-          title: 'Planned',
-          body: 'Soon.',
-          link: '/feedback',
-        }),
-      );
+    await db.transaction().execute((trx) =>
+      notifyUsers(trx, users, {
+        kind: 'feedback.status',
+        title: 'Planned',
+        body: 'Soon.',
+        link: '/feedback',
+      }),
+    );
     const result = await deliverEmails({
       handle: handle(),
       mailer,

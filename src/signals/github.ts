@@ -126,6 +126,7 @@ export function readDelivery(event: string, payload: unknown): DeliveryReading {
       signal: {
         type: 'pull_request',
         id: `pull_request:${id}`,
+        // biome-ignore lint/complexity/useMathMinMax: the times are ISO strings, which Math.min cannot order
         opened: opened <= merged ? opened : merged,
         merged,
       },

@@ -5,7 +5,6 @@ import type { AppEnv, Deps } from '../core/http/env.ts';
 import { can } from '../core/policy.ts';
 import {
   DataTable,
-  DateText,
   ErrorSummary,
   Field,
   Form,

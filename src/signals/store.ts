@@ -132,7 +132,7 @@ async function updateIncident(
       .where('source_id', '=', sourceId)
       .where('client_id', '=', update.id)
       .executeTakeFirst();
-    if (!row || row.type !== 'incident') return 'duplicate';
+    if (row?.type !== 'incident') return 'duplicate';
     const stored = JSON.parse(row.payload) as Incident;
     const merged = mergeIncident(stored, update);
     if (!merged.ok) return { reason: merged.reason };
