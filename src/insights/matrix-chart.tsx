@@ -82,7 +82,9 @@ function MatrixSvg(props: { m: Matrix; id: string; title: string; description: s
       width={WIDTH}
       height={height}
       role="img"
-      aria-labelledby={`${props.id}-title ${props.id}-desc`}
+      aria-labelledby={`${props.id}-title`}
+      aria-describedby={`${props.id}-desc`}
+      data-points={bands[0]!.rows.length + bands[1]!.rows.length}
       class="paved-plot matrix-chart"
     >
       <title id={`${props.id}-title`}>{props.title}</title>

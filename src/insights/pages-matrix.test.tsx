@@ -36,7 +36,7 @@ describeEngines('matrix page', (handle) => {
 
     // The chart: an image with its title and description.
     expect(html).toMatch(
-      /<svg[^>]*role="img"[^>]*aria-labelledby="chart-\w+-title chart-\w+-desc"/,
+      /<svg[^>]*role="img"[^>]*aria-labelledby="chart-\w+-title"[^>]*aria-describedby="chart-\w+-desc"[^>]*data-points="4"/,
     );
     expect(html).toMatch(/<title id="chart-\w+-title">Mandate–choice matrix, 2026-Q3<\/title>/);
     expect(html).toContain(

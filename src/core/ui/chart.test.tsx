@@ -14,7 +14,13 @@ describe('Chart', () => {
       <Chart
         title="NPS by quarter"
         description="NPS rose from 12 to 54 over three quarters."
-        plot={{ marks: [Plot.lineY(data, { x: 'quarter', y: 'nps' })], x: { type: 'point' } }}
+        plot={{
+          marks: [
+            Plot.lineY(data, { x: 'quarter', y: 'nps' }),
+            Plot.dot(data, { x: 'quarter', y: 'nps' }),
+          ],
+          x: { type: 'point' },
+        }}
         columns={[
           { label: 'Quarter', cell: (r: (typeof data)[number]) => r.quarter },
           { label: 'NPS', numeric: true, cell: (r: (typeof data)[number]) => r.nps },
@@ -24,7 +30,10 @@ describe('Chart', () => {
     ).toString();
     const svgTag = html.match(/<svg[^>]*>/)?.[0] ?? '';
     expect(svgTag).toContain('role="img"');
-    expect(svgTag).toMatch(/aria-labelledby="chart-[0-9a-f]+-title chart-[0-9a-f]+-desc"/);
+    expect(svgTag).toMatch(/aria-labelledby="chart-[0-9a-f]+-title"/);
+    expect(svgTag).toMatch(/aria-describedby="chart-[0-9a-f]+-desc"/);
+    // The points it draws, which the browser suite holds against the table's rows.
+    expect(svgTag).toContain('data-points="3"');
     expect(html).toMatch(/<title id="chart-[0-9a-f]+-title">NPS by quarter<\/title>/);
     expect(html).toContain('NPS rose from 12 to 54 over three quarters.</desc>');
     expect(html).toContain('class="paved-plot"');

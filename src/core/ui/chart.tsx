@@ -48,6 +48,12 @@ export function renderSvg(
   if (!svg) throw new Error('Plot rendered no SVG');
   for (const style of [...svg.querySelectorAll('style')]) style.remove();
   for (const el of [svg, ...svg.querySelectorAll('[style]')]) el.removeAttribute('style');
+  // How many data points it draws (a dot or a bar each; rows without a value
+  // draw none), which the table beside it must list one row each.
+  const drawn = [...svg.querySelectorAll('g[aria-label="dot"], g[aria-label="bar"]')].map(
+    (g) => g.children.length,
+  );
+  if (drawn.length > 0) svg.setAttribute('data-points', String(Math.max(...drawn)));
   // The SVG is one image with its own title and description; Plot's labels on
   // mark groups are not allowed on plain groups and would say nothing more.
   for (const el of svg.querySelectorAll('[aria-label], [aria-description]')) {
@@ -55,7 +61,8 @@ export function renderSvg(
     el.removeAttribute('aria-description');
   }
   svg.setAttribute('role', 'img');
-  svg.setAttribute('aria-labelledby', `${id}-title ${id}-desc`);
+  svg.setAttribute('aria-labelledby', `${id}-title`);
+  svg.setAttribute('aria-describedby', `${id}-desc`);
   svg.removeAttribute('aria-label');
   svg.removeAttribute('aria-description');
   const titleEl = document.createElementNS('http://www.w3.org/2000/svg', 'title');
