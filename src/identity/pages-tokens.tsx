@@ -59,7 +59,7 @@ export function registerTokenPages(web: Hono<AppEnv>, deps: Deps): void {
       { title: 'Your new API token', status: 201 },
       <>
         <h1>Your new API token</h1>
-        <p class="lead">
+        <p class="lead" role="status">
           Token “{token.name}” is ready
           {token.expiresAt ? (
             <>

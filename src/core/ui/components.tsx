@@ -192,11 +192,21 @@ export function Notice({ children }: { children?: Child }) {
   );
 }
 
-/** The error summary at the top of a form after a failed submit; each message links to its field. */
+/**
+ * The error summary at the top of a form after a failed submit; each message
+ * links to its field. It takes focus when the page loads (autofocus, so without
+ * JavaScript too): keyboard and screen-reader users start at what to fix.
+ */
 export function ErrorSummary({ errors }: { errors: FieldError[] }) {
   if (errors.length === 0) return null;
   return (
-    <div class="error-summary" role="alert" tabindex={-1} aria-labelledby="error-summary-title">
+    <div
+      class="error-summary"
+      role="alert"
+      tabindex={-1}
+      autofocus
+      aria-labelledby="error-summary-title"
+    >
       <h2 id="error-summary-title">There is a problem</h2>
       <ul>
         {errors.map((e) => (
