@@ -13,7 +13,9 @@ export interface ChildServe {
 
 /**
  * Starts `paved serve` with PAVED_* settings (PAVED_PORT defaults to 0, a free
- * port) and resolves once it is listening; rejects when it exits first.
+ * port) and resolves once it is listening; rejects when it exits first, or
+ * after 90 s (a hang: tsx compiles paved at start, which takes seconds on
+ * two busy cores).
  */
 export async function startChildServe(
   env: Record<string, string>,
@@ -31,7 +33,7 @@ export async function startChildServe(
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`serve did not start in time: ${stderr}`));
-    }, opts.timeoutMs ?? 30_000);
+    }, opts.timeoutMs ?? 90_000);
     const onData = () => {
       if (!stderr.includes('Press Ctrl+C')) return;
       clearTimeout(timer);
