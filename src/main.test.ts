@@ -131,4 +131,16 @@ describe('formatTable', () => {
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
     expect(lines[2]).toContain('…');
   });
+
+  it('never cuts the columns it is told to keep, such as ids', () => {
+    const id = 'BXKqR_sB7hMibG-m';
+    const lines = formatTable(
+      ['ID', 'Capability', 'Team', 'Date'],
+      [[id, 'database-as-a-service', 'delivery-tooling-and-more', 'asked 28 Nov 2026']],
+      60,
+      [0, 3],
+    ).split('\n');
+    expect(lines[1]).toBe(`${id}  database-…  delivery-t…  asked 28 Nov 2026`);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(60);
+  });
 });

@@ -132,18 +132,24 @@ function registerExceptionCommands(program: Command, io: Io): void {
         );
         return;
       }
+      // Whole ids and dates: an id is what paved exception decide takes.
       io.out(
         formatTable(
-          ['ID', 'Capability', 'Team', 'Kind', 'Status', 'Asked', 'Ends'],
+          ['ID', 'Capability', 'Team', 'Kind', 'Status', 'Date'],
           items.map((e) => [
             e.id,
             e.capability ?? '',
             e.team ?? '',
-            e.kind,
+            e.kind === 'policy-change' ? 'policy' : e.kind,
             e.status,
-            formatDate(e.createdAt),
-            formatDate(e.expiresOn),
+            e.status === 'approved' && e.expiresOn
+              ? `ends ${formatDate(e.expiresOn)}`
+              : e.status === 'expired' && e.expiresOn
+                ? `ended ${formatDate(e.expiresOn)}`
+                : `asked ${formatDate(e.createdAt)}`,
           ]),
+          80,
+          [0, 5],
         ),
       );
     },

@@ -341,8 +341,14 @@ describeEngines('capabilities CLI', (handle) => {
     expect(list.code).toBe(0);
     expect(fits80(list.stdout)).toBe(true);
     const rows = list.stdout.trimEnd().split('\n');
-    expect(rows[0]).toMatch(/^ID\s+Capability\s+Team\s+Kind\s+Status\s+Asked\s+Ends$/);
+    expect(rows[0]).toMatch(/^ID\s+Capability\s+Team\s+Kind\s+Status\s+Date$/);
     expect(rows).toHaveLength(3);
+    expect(rows.find((r) => r.startsWith(`${id}  `))).toMatch(
+      /\ssso\s+payments\s+exception\s+approved\s+ends 31 Jan 2099$/,
+    );
+    expect(rows.find((r) => !r.startsWith(id) && r !== rows[0])).toMatch(
+      /\ssso\s+checkout\s+policy\s+pending\s+asked \d+ \w{3} \d{4}$/,
+    );
     const pending = await paved(people.ada, ['exception', 'list', '--status', 'pending', '--json']);
     expect(JSON.parse(pending.stdout)).toMatchObject([
       { kind: 'policy-change', status: 'pending', deciderRole: 'leader' },

@@ -133,14 +133,23 @@ export async function withDatabase<T>(
   }
 }
 
-/** Prints rows as an aligned text table that fits 80 columns, truncating the widest column. */
-export function formatTable(headers: string[], rows: string[][], width = 80): string {
+/**
+ * Prints rows as an aligned text table that fits 80 columns, truncating the
+ * widest column; the columns in `keep` (ids, dates) are never cut.
+ */
+export function formatTable(
+  headers: string[],
+  rows: string[][],
+  width = 80,
+  keep: readonly number[] = [],
+): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const gap = 2;
   let total = widths.reduce((a, b) => a + b, 0) + gap * (widths.length - 1);
   while (total > width) {
-    const widest = widths.indexOf(Math.max(...widths));
-    if ((widths[widest] ?? 0) <= 8) break;
+    const cuttable = widths.map((w, i) => (keep.includes(i) ? 0 : w));
+    const widest = cuttable.indexOf(Math.max(...cuttable));
+    if ((cuttable[widest] ?? 0) <= 8) break;
     widths[widest] = (widths[widest] ?? 0) - 1;
     total--;
   }
