@@ -586,6 +586,32 @@ describe('CLI journeys against a real server', () => {
         .executeTakeFirstOrThrow(),
     ).toEqual({ status: 'duplicate', duplicate_of: original });
 
+    // "You said, we did": the author hears of each change, with its note, in their inbox.
+    const inbox = json<{ items: { kind: string; title: string; body: string; link: string }[] }>(
+      await paved('developer', ['inbox', '--unread', '--json']),
+    );
+    const told = inbox.items.filter((n) => n.link === `/feedback/${original}`);
+    expect(told.map((n) => [n.kind, n.title, n.body.split('\n')[0]])).toEqual([
+      [
+        'feedback.merged',
+        'The build cache never hits: merged into "Build cache misses on every branch"',
+        'Same problem; follow the original.',
+      ],
+      [
+        'feedback.status',
+        'Build cache misses on every branch: planned',
+        'Fix planned for next sprint.',
+      ],
+      [
+        'feedback.status',
+        'Build cache misses on every branch: acknowledged',
+        'We see it; looking at the cache keys.',
+      ],
+    ]);
+    const inboxTable = await paved('developer', ['inbox', '--limit', '5']);
+    expectReadable(inboxTable.stdout);
+    expect(inboxTable.stdout).toMatch(/^\s+Date\s+What happened\s+Link/);
+
     const show = await paved('platform', ['feedback', 'show', original]);
     expectReadable(show.stdout);
     expect(show.stdout).toMatch(/Status history/);
