@@ -5,8 +5,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}', 'bench/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Timeouts only catch hangs; whole-route walks take tens of seconds on two busy cores.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     pool: 'forks',
     // Two files at a time even on two cores: most of a test's time is spent
     // waiting on PostgreSQL, Chromium or a child process, not computing.
