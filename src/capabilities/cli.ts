@@ -54,6 +54,9 @@ export function registerCapabilitiesCli(program: Command, io: Io): void {
       formatTable(
         ['Slug', 'Name', 'Stage', 'Obligation', 'Owner'],
         items.map((c) => [c.slug, c.name, c.stage, c.obligation, c.ownerTeam ?? '']),
+        80,
+        // The slug whole: it is what every other capability command takes.
+        [0],
       ),
     );
   });

@@ -134,7 +134,7 @@ describeEngines('roadmap CLI', (handle) => {
     expect(empty).toMatchObject({ code: 0, stdout: '', stderr: 'Nothing has shipped yet.\n' });
     await shipItem(db, people.barbara.ctx, item.id, {
       title: 'Builds are cached',
-      body: 'Builds reuse their dependencies.',
+      body: 'Builds reuse their **dependencies**.',
     });
     const log = await paved(people.ada, ['changelog']);
     expect(log.code).toBe(0);

@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import { fetchAll, formatDate, printJson, wrap } from '../capabilities/cli-support.ts';
 import { bold, formatTable, type Io, withJson } from '../core/cli.ts';
 import { apiClient } from '../core/client.ts';
+import { markdownToText } from '../core/markdown.ts';
 import type {
   ChangelogEntrySchema,
   CommentSchema,
@@ -137,7 +138,7 @@ export function registerRoadmapCli(program: Command, io: Io): void {
 function entryText(io: Io, e: EntryJson): string {
   const lines = [`${formatDate(e.publishedAt)}  ${bold(io, e.title)}`];
   if (e.breaking) lines.push(`  Breaking: takes effect on ${formatDate(e.effectiveOn)}.`);
-  lines.push(wrap(e.body.replace(/\s+/g, ' ')));
+  lines.push(wrap(markdownToText(e.body).replace(/\s+/g, ' ')));
   if (e.feedback.length > 0) {
     lines.push(wrap(`You said: ${e.feedback.map((f) => f.title).join('; ')}`));
   }

@@ -326,6 +326,12 @@ describe('CLI journeys against a real server', () => {
     expectReadable(reasonsTable.stdout);
     expect(reasonsTable.stdout).toMatch(/^Reason\s+Meaning/);
 
+    const catalog = await paved('developer', ['capability', 'list']);
+    expectReadable(catalog.stdout);
+    // Whole slugs: they are what every other capability command takes.
+    expect(catalog.stdout).toMatch(/^database-as-a-service\s/m);
+    expect(catalog.stdout).toMatch(/^internal-docs-search\s/m);
+
     const mandatory = json<{ slug: string }[]>(
       await paved('developer', ['capability', 'list', '--obligation', 'mandatory', '--json']),
     );
@@ -403,6 +409,11 @@ describe('CLI journeys against a real server', () => {
     const table = await paved('developer', ['roadmap', 'list']);
     expectReadable(table.stdout);
     expect(table.stdout).toMatch(/^Id\s+Title\s+Status\s+When\s+Driver\s+Asked/);
+
+    const changelog = await paved('developer', ['changelog', '--limit', '5']);
+    expectReadable(changelog.stdout);
+    expect(changelog.stdout).toMatch(/^\d{1,2} \w{3} \d{4} {2}\S/);
+    expect(changelog.stdout).not.toContain('**');
 
     const proposals = items.filter((i) => i.status === 'proposed');
     let open: { id: string; window: string; commentList: { id: string }[] } | undefined;
