@@ -156,7 +156,7 @@ function showText(io: Io, d: DetailJson): string {
   if (d.capability) out.push(`Capability: ${d.capability}`);
   if (d.window === 'open' && d.commentsCloseAt) {
     out.push(
-      `Open for comment until ${formatDate(d.commentsCloseAt)}: ${d.support} support, ${d.concern} concerns.`,
+      `Open for comment until ${formatDate(d.commentsCloseAt)}: ${d.support} support, ${d.concern} ${d.concern === 1 ? 'concern' : 'concerns'}.`,
     );
     out.push(`  paved roadmap comment ${d.id} --stance support|concern --body "…"`);
   } else if (d.window === 'closed' && d.commentsCloseAt) {
@@ -171,8 +171,11 @@ function showText(io: Io, d: DetailJson): string {
       '',
       `Asked for by ${d.voters} ${d.voters === 1 ? 'person' : 'people'} (each counted once):`,
     );
-    for (const f of d.feedback)
-      out.push(wrap(`${f.title} (${f.votes} votes, ${f.status})`, '  - '));
+    for (const f of d.feedback) {
+      // A bullet on the first line only; the rest of a long title lines up under it.
+      const votes = `${f.votes} ${f.votes === 1 ? 'vote' : 'votes'}`;
+      out.push(wrap(`${f.title} (${votes}, ${f.status})`, '    ').replace(/^ {4}/, '  - '));
+    }
   }
   if (d.commentList.length > 0) {
     out.push('', 'Comments:');

@@ -416,17 +416,29 @@ describe('CLI journeys against a real server', () => {
     expect(changelog.stdout).not.toContain('**');
 
     const proposals = items.filter((i) => i.status === 'proposed');
-    let open: { id: string; window: string; commentList: { id: string }[] } | undefined;
+    type Detail = {
+      id: string;
+      window: string;
+      concern: number;
+      feedback: unknown[];
+      commentList: { id: string }[];
+    };
+    let open: Detail | undefined;
     for (const p of proposals) {
-      const detail = json<{ id: string; window: string; commentList: { id: string }[] }>(
-        await paved('developer', ['roadmap', 'show', p.id, '--json']),
-      );
+      const detail = json<Detail>(await paved('developer', ['roadmap', 'show', p.id, '--json']));
       if (detail.window === 'open') open = detail;
     }
     expect(open).toBeDefined();
     const shown = await paved('developer', ['roadmap', 'show', open!.id]);
     expectReadable(shown.stdout);
-    expect(shown.stdout).toMatch(/Open for comment until/);
+    expect(shown.stdout).toMatch(
+      new RegExp(`Open for comment until .*: \\d+ support, ${open!.concern} concerns?\\.`),
+    );
+    // One bullet per linked feedback item, however long its title wraps.
+    expect(open!.feedback.length).toBeGreaterThan(0);
+    expect(shown.stdout.split('\n').filter((l) => l.startsWith('  - '))).toHaveLength(
+      open!.feedback.length,
+    );
 
     const comment = json<{ id: string; stance: string; body: string }>(
       await paved('developer', [
