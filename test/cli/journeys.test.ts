@@ -62,7 +62,7 @@ function pipedIo(
   };
 }
 
-/** Runs `paved …` as a signed-in role (its stored login), or with extra environment. */
+/** Runs `paved --no-input …` as a signed-in role (its stored login), or with extra environment. */
 async function paved(
   as: Role | null,
   args: string[],
@@ -77,7 +77,8 @@ async function paved(
     },
     opts.input,
   );
-  const code = await run(args, io);
+  // Never ask: every journey runs with all it needs given by flags.
+  const code = await run(['--no-input', ...args], io);
   return { code, stdout: io.stdout(), stderr: io.stderr() };
 }
 
@@ -586,6 +587,20 @@ describe('CLI journeys against a real server', () => {
       { from_status: 'acknowledged', to_status: 'planned', note: 'Fix planned for next sprint.' },
     ]);
 
+    // Merging cannot be undone: with no one to ask, it needs --force.
+    expectOneLineError(
+      await paved('platform', [
+        'feedback',
+        'merge',
+        duplicate,
+        '--into',
+        original,
+        '--note',
+        'Same problem.',
+      ]),
+      2,
+      /--force/,
+    );
     const merged = json<{ id: string; duplicates: { id: string }[] }>(
       await paved('platform', [
         'feedback',
