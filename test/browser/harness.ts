@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/core/config.ts';
 import { sessionCookieName } from '../../src/core/http/auth.ts';
+import type { Deps } from '../../src/core/http/env.ts';
 import { createLogger } from '../../src/core/log.ts';
 import { createSession } from '../../src/identity/store.ts';
 import { createDeps, startServer } from '../../src/server.ts';
@@ -59,6 +60,8 @@ export interface BrowserSuite {
   url: string;
   database: TestDb;
   seed: BrowserSeed;
+  /** What the server runs with (its secret keys survey invitations, for accounts made mid-suite). */
+  deps: Deps;
   /** A new page in its own fresh context (no shared focus, history or cache), signed in as asked. */
   openPage(as: OpenAs, options?: Parameters<Browser['newContext']>[0]): Promise<Page>;
   /** The path with the seed's `{params}` filled in. */
@@ -101,6 +104,7 @@ export async function startBrowserSuite(): Promise<BrowserSuite> {
       url,
       database,
       seed,
+      deps,
       fill: (path) => path.replace(/\{(\w+)\}/g, (_, key: string) => seed.params[key] ?? key),
       async openPage(as, options = {}) {
         const context = await started.newContext(options);
