@@ -207,6 +207,15 @@ describe('CLI journeys against a real server', () => {
       1,
       /already answered/,
     );
+
+    // Without --json: one line of thanks on stderr, nothing on stdout.
+    const thanks = await paved('platform', ['survey', 'answer', id, '--nps', '7']);
+    expect(thanks).toMatchObject({ code: 0, stdout: '' });
+    expect(thanks.stderr).toMatch(
+      /^Thank you: your answers to .+ are in\. Results appear when it closes/,
+    );
+    expect(thanks.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(await responses(id)).toBe(before + 2);
   });
 
   it('2. posts feedback and votes on feedback', async () => {
