@@ -11,8 +11,16 @@ const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url),
 const HELP_FOOTER = `
 Conventions:
   Data goes to stdout, messages and progress to stderr. Commands that print
-  data accept --json. Colour is off when stdout is not a terminal or NO_COLOR
-  is set.
+  data accept --json. Colour is off when stdout is not a terminal, NO_COLOR
+  is set or TERM=dumb. Commands ask for what is missing only on a terminal;
+  with --no-input, or when standard input is not a terminal, they fail at
+  once naming the flags to pass. Commands that delete or replace something
+  ask first on a terminal and need --force otherwise.
+
+Accessible mode:
+  ACCESSIBLE=1, or "accessible": true in ~/.config/paved/config.json
+  ($XDG_CONFIG_HOME/paved/config.json), numbers every prompt and its choices
+  and prints progress as plain lines after a static "Working…" line.
 
 Exit codes:
   0  success
@@ -163,10 +171,21 @@ export async function buildProgram(io: Io, argv?: readonly string[]): Promise<Co
   const program = new Command('paved')
     .description('paved: run your internal developer platform as a product')
     .version(pkg.version, '-V, --version', 'print the version')
+    .option('--no-input', 'never ask: fail at once (exit 2) when an answer or --force is missing')
     .addHelpText('after', HELP_FOOTER)
     .showHelpAfterError('(run paved help for the commands)')
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (root, action) => {
+      // The root owns --no-input, before or after the command; a command that
+      // lists it in its own help (withNoInput) sees it in its options too.
+      if (root.opts().input === false) {
+        io.noInput = true;
+        if (action.options.some((o) => o.attributeName() === 'input')) {
+          action.setOptionValue('input', false);
+        }
+      }
+    });
 
   program
     .command('serve')
@@ -248,28 +267,29 @@ export async function buildProgram(io: Io, argv?: readonly string[]): Promise<Co
       }
     });
 
+  // The top-level list shows names only, so that descriptions wrap within 80 columns.
+  const help = new Help();
+  program.configureHelp({
+    subcommandTerm: (cmd) => (cmd.parent === program ? cmd.name() : help.subcommandTerm(cmd)),
+  });
+
   const command = argv ? commandOf(argv) : undefined;
   const needed = argv ? AREAS.filter((a) => command && a.commands.includes(command)) : AREAS;
   if (needed.length > 0) {
     for (const register of await Promise.all(needed.map((a) => a.load()))) register(program, io);
   } else if (command !== 'serve' && command !== 'migrate') {
     // The top-level help, or an unknown command: the areas' commands by name only.
-    const terms = new Map<string, string>();
     for (const [term, description] of COMMAND_HELP) {
-      const name = term.split(' ')[0]!;
-      terms.set(name, term);
-      program.command(name).description(description);
+      program.command(term.split(' ')[0]!).description(description);
     }
-    const help = new Help();
-    program.configureHelp({
-      subcommandTerm: (cmd) => terms.get(cmd.name()) ?? help.subcommandTerm(cmd),
-    });
   }
   return program;
 }
 
 /** Runs the CLI and returns the exit code; errors become one line on stderr. */
 export async function run(argv: string[], io: Io = processIo): Promise<number> {
+  // A copy, so that what one run sets (--no-input) never leaks into the next.
+  io = { ...io };
   try {
     const program = await buildProgram(io, argv);
     await program.parseAsync(argv, { from: 'user' });

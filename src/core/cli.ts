@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
@@ -26,6 +28,12 @@ export interface Io {
   isTty: boolean;
   /** Standard input, for secrets that are never flag values; absent when there is none. */
   stdin?: Stdin;
+  /** True when stderr is a terminal: progress may redraw one line there. */
+  errIsTty?: boolean;
+  /** Writes to stderr as is, without adding a line end (progress redraws). */
+  errWrite?: (text: string) => void;
+  /** Set by the global --no-input: never ask, fail at once when something is missing. */
+  noInput?: boolean;
 }
 
 /** Where secrets come from: a hidden prompt when a person types, otherwise what is piped in. */
@@ -97,11 +105,134 @@ export const processIo: Io = {
   env: process.env,
   isTty: Boolean(process.stdout.isTTY),
   stdin: processStdin,
+  errIsTty: Boolean(process.stderr.isTTY),
+  errWrite: (text) => process.stderr.write(text),
 };
 
-/** Colour only on a terminal, and never when NO_COLOR is set. */
+/**
+ * Colour and bold only when stdout is a terminal that can show them: never
+ * when NO_COLOR is set to anything, nor when TERM=dumb.
+ */
 export function useColor(io: Io): boolean {
-  return io.isTty && !io.env.NO_COLOR;
+  return io.isTty && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
+}
+
+/** `$XDG_CONFIG_HOME/paved/config.json`, or `~/.config/paved/config.json`: the login and CLI settings. */
+export function configFile(env: Io['env']): string {
+  const xdg = env.XDG_CONFIG_HOME;
+  if (xdg && isAbsolute(xdg)) return join(xdg, 'paved', 'config.json');
+  if (env.HOME) return join(env.HOME, '.config', 'paved', 'config.json');
+  throw new CliError('Cannot find your config directory: set HOME or XDG_CONFIG_HOME.');
+}
+
+/** The CLI config file's settings; empty when there is none or it cannot be read. */
+function configSettings(env: Io['env']): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(configFile(env), 'utf8'));
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Accessible mode: numbered prompts on plain lines and a static "Working…"
+ * line instead of redrawn progress. On with ACCESSIBLE set (but not 0 or
+ * false), or `"accessible": true` in the CLI config file.
+ */
+export function isAccessible(io: Io): boolean {
+  const a = io.env.ACCESSIBLE;
+  if (a !== undefined && a !== '') return a !== '0' && a.toLowerCase() !== 'false';
+  return configSettings(io.env).accessible === true;
+}
+
+/** Whether a command may ask for what is missing: stdin is a terminal and --no-input was not given. */
+export function canPrompt(io: Io): boolean {
+  return !io.noInput && Boolean(io.stdin?.isTty && io.stdin.readLine);
+}
+
+/** Why a command cannot ask, for the end of a one-line error. */
+export function noPromptReason(io: Io): string {
+  return io.noInput ? '--no-input is set' : 'standard input is not a terminal';
+}
+
+/**
+ * A yes typed on a terminal, or --force. Without a terminal (or with
+ * --no-input) it fails at once with exit 2 and one line naming --force.
+ * @example await confirmOrForce(io, opts.force, 'Revoking t1 stops it working at once.', 'Type yes to revoke t1: ')
+ */
+export async function confirmOrForce(
+  io: Io,
+  force: boolean | undefined,
+  warning: string,
+  question: string,
+): Promise<void> {
+  if (force) return;
+  if (!canPrompt(io)) {
+    throw new CliError(
+      `${warning} Add --force to go ahead${io.noInput ? ' (--no-input is set)' : ''}.`,
+      EXIT.usage,
+    );
+  }
+  io.err(warning);
+  const answer = await io.stdin!.readLine!(question);
+  if (answer?.trim().toLowerCase() !== 'yes') throw new CliError('Stopped; nothing was changed.');
+}
+
+/** Adds `--force` to a command that asks before it deletes or replaces something. */
+export function withForce(cmd: Command, what: string): Command {
+  return cmd.option('--force', `${what} without asking (needed when input is not a terminal)`);
+}
+
+/**
+ * Adds `--no-input` to the help of a command that can ask. The root program
+ * owns the option (it works before or after the command); see buildProgram.
+ */
+export function withNoInput(cmd: Command): Command {
+  return cmd.option('--no-input', 'never ask; fail at once (exit 2) naming the flags to pass');
+}
+
+export interface Progress {
+  /** Reports one step: a line of its own, or on a terminal the one line redrawn. */
+  step: (text: string) => void;
+  /** Ends the progress, leaving `text` (if any) as the last line. */
+  done: (text?: string) => void;
+}
+
+/**
+ * Progress on stderr. On a terminal it redraws one line (with `\r` and
+ * spaces, never escape codes); when stderr is not a terminal, with TERM=dumb,
+ * or in accessible mode, every step is a line of its own, and accessible mode
+ * starts with a static "Working…" line.
+ * @example const p = progress(io, 'Export'); p.step('teams: 12 rows'); p.done('Exported.');
+ */
+export function progress(io: Io, label: string): Progress {
+  const redraw = Boolean(io.errIsTty && io.errWrite) && io.env.TERM !== 'dumb' && !isAccessible(io);
+  if (!redraw) {
+    if (isAccessible(io)) io.err(`Working… ${label}`);
+    return {
+      step: (text) => io.err(`${label}: ${text}`),
+      done: (text) => {
+        if (text) io.err(text);
+      },
+    };
+  }
+  // One character short of the width, so the line never wraps and \r returns to its start.
+  const width = (Number(io.env.COLUMNS) || 80) - 1;
+  let shown = 0;
+  const show = (text: string) => {
+    const line = text.length > width ? `${text.slice(0, width - 1)}…` : text;
+    io.errWrite!(`\r${line.padEnd(shown)}`);
+    shown = line.length;
+  };
+  return {
+    step: (text) => show(`${label}: ${text}`),
+    done: (text) => {
+      if (text) show(text);
+      if (shown > 0) io.errWrite!('\n');
+      shown = 0;
+    },
+  };
 }
 
 /** Bold text when colour is allowed. */

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
-import { CliError, type Io } from './cli.ts';
+import { dirname } from 'node:path';
+import { CliError, configFile, type Io } from './cli.ts';
 
 /** Where user commands find paved and who they are: a server URL and an API token. */
 export interface Login {
@@ -11,15 +11,10 @@ export interface Login {
 type Env = Io['env'];
 
 /** `$XDG_CONFIG_HOME/paved/config.json`, or `~/.config/paved/config.json`. */
-export function loginFile(env: Env): string {
-  const xdg = env.XDG_CONFIG_HOME;
-  if (xdg && isAbsolute(xdg)) return join(xdg, 'paved', 'config.json');
-  if (env.HOME) return join(env.HOME, '.config', 'paved', 'config.json');
-  throw new CliError('Cannot find your config directory: set HOME or XDG_CONFIG_HOME.');
-}
+export const loginFile = configFile;
 
-/** The stored login, if any. */
-export function readLogin(env: Env): Login | undefined {
+/** The config file as an object (the login and settings such as `"accessible": true`); undefined when absent. */
+function readConfig(env: Env): Record<string, unknown> | undefined {
   const file = loginFile(env);
   let text: string;
   try {
@@ -29,9 +24,9 @@ export function readLogin(env: Env): Login | undefined {
     throw new CliError(`Cannot read ${file}: ${(error as Error).message}.`);
   }
   try {
-    const parsed = JSON.parse(text) as Partial<Login>;
-    if (typeof parsed.url === 'string' && typeof parsed.token === 'string') {
-      return { url: parsed.url, token: parsed.token };
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      return parsed as Record<string, unknown>;
     }
   } catch {
     // reported below
@@ -39,24 +34,58 @@ export function readLogin(env: Env): Login | undefined {
   throw new CliError(`${file} is damaged. Run paved logout, then paved login --url … again.`);
 }
 
-/** Stores the login readable by its owner only: directory 0700, file 0600. */
-export function saveLogin(env: Env, login: Login): string {
+/** The stored login, if any (the file may hold only settings). */
+export function readLogin(env: Env): Login | undefined {
+  const parsed = readConfig(env);
+  if (!parsed || (parsed.url === undefined && parsed.token === undefined)) return undefined;
+  if (typeof parsed.url === 'string' && typeof parsed.token === 'string') {
+    return { url: parsed.url, token: parsed.token };
+  }
+  throw new CliError(
+    `${loginFile(env)} is damaged. Run paved logout, then paved login --url … again.`,
+  );
+}
+
+/** Writes the config file readable by its owner only: directory 0700, file 0600. */
+function writeConfig(env: Env, config: Record<string, unknown>): string {
   const file = loginFile(env);
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   // Written beside it with mode 0600 and renamed, so the token is never readable by others.
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(login, null, 2)}\n`, { mode: 0o600 });
+  writeFileSync(temp, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   chmodSync(temp, 0o600);
   renameSync(temp, file);
   return file;
 }
 
-/** Removes the stored login; the login it held, if there was one. */
+/** The config file's settings other than the login, kept when a damaged file would otherwise stop us. */
+function otherSettings(env: Env): Record<string, unknown> {
+  try {
+    const { url: _url, token: _token, ...rest } = readConfig(env) ?? {};
+    return rest;
+  } catch {
+    return {};
+  }
+}
+
+/** Stores the login readable by its owner only, keeping the file's other settings. */
+export function saveLogin(env: Env, login: Login): string {
+  return writeConfig(env, { ...otherSettings(env), url: login.url, token: login.token });
+}
+
+/** Removes the stored login, keeping the file's other settings; the login it held, if there was one. */
 export function removeLogin(env: Env): Login | undefined {
-  const login = readLogin(env);
-  rmSync(loginFile(env), { force: true });
+  let login: Login | undefined;
+  try {
+    login = readLogin(env);
+  } catch {
+    login = undefined;
+  }
+  const rest = otherSettings(env);
+  if (Object.keys(rest).length > 0) writeConfig(env, rest);
+  else rmSync(loginFile(env), { force: true });
   return login;
 }
 

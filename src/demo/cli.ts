@@ -1,5 +1,13 @@
 import type { Command } from 'commander';
-import { CliError, EXIT, type Io, withDatabase, withJson } from '../core/cli.ts';
+import {
+  CliError,
+  confirmOrForce,
+  EXIT,
+  type Io,
+  progress,
+  withDatabase,
+  withJson,
+} from '../core/cli.ts';
 import type { Db } from '../core/db/index.ts';
 import { loadSecret } from '../core/secret.ts';
 import { getSetting } from '../core/settings.ts';
@@ -13,6 +21,7 @@ interface DemoFlags {
   scale: string;
   ifEmpty?: boolean;
   reset?: boolean;
+  force?: boolean;
   json?: boolean;
 }
 
@@ -82,12 +91,29 @@ export function registerDemoCli(program: Command, io: Io): void {
         '1',
       )
       .option('--if-empty', 'do nothing when the database already holds people')
-      .option('--reset', 'delete all data first, then generate the demo again'),
+      .option('--reset', 'delete all data first, then generate the demo again')
+      .option(
+        '--force',
+        'with --reset: delete without asking (needed when input is not a terminal)',
+      )
+      .addHelpText(
+        'after',
+        '\nExamples:\n  paved demo --if-empty           fill an empty database, or leave it as it is\n  paved demo --size large --seed 7\n  paved demo --reset --force      delete everything and generate the demo again',
+      ),
   ).action(async (flags: DemoFlags) => {
     const { size, seed, scale } = parseFlags(flags);
     const today = demoToday(io);
     await withDatabase(io, async (handle, config) => {
-      if ((await countPeople(handle.db)) > 0 && !flags.reset) {
+      const people = await countPeople(handle.db);
+      if (people > 0 && flags.reset) {
+        await confirmOrForce(
+          io,
+          flags.force,
+          `--reset deletes all data in ${handle.location} (${n(people)} people, their feedback, answers and accounts) before generating the demo.`,
+          'Type yes to delete it all: ',
+        );
+      }
+      if (people > 0 && !flags.reset) {
         if (flags.ifEmpty) {
           io.err('The database already holds people; leaving it as it is.');
           await printAccounts(io, handle.db, config.baseUrl);
@@ -98,7 +124,8 @@ export function registerDemoCli(program: Command, io: Io): void {
         );
       }
       const started = performance.now();
-      const progress = size === 'large' ? (message: string) => io.err(message) : undefined;
+      const steps = size === 'large' ? progress(io, 'Demo') : undefined;
+      const report = steps ? (message: string) => steps.step(message) : undefined;
       const summary = await runDemo(handle, {
         size,
         scale,
@@ -107,10 +134,13 @@ export function registerDemoCli(program: Command, io: Io): void {
         reset: Boolean(flags.reset),
         // The open survey's invitations are keyed with the secret the server will use.
         secret: loadSecret(config, handle),
-        ...(progress && { progress }),
+        ...(report && { progress: report }),
+      }).catch((error: unknown) => {
+        steps?.done();
+        throw error;
       });
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      if (progress) progress(`Done in ${seconds} s.`);
+      steps?.done(`Done in ${seconds} s.`);
       io.err(
         `Demo organisation (${size}${scale === 1 ? '' : ` at ${scale}× the events`}, seed ${seed}): ${n(summary.teams)} teams, ` +
           `${n(summary.people)} people, ${n(summary.services)} services.`,

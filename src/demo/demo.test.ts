@@ -133,7 +133,13 @@ describeEngines('demo', (db) => {
   it('paved demo --reset rebuilds the demo from scratch', async () => {
     expect((await cli(db(), ['demo'])).code).toBe(0);
     const before = await db().db.selectFrom('people').select('id').execute();
-    const reset = await cli(db(), ['demo', '--reset', '--json']);
+    // Without a terminal to confirm on, --reset needs --force and deletes nothing.
+    const refused = await cli(db(), ['demo', '--reset']);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/^paved: --reset deletes all data .*Add --force to go ahead/);
+    expect(refused.err.split('\n')).toHaveLength(1);
+    expect(await counts(db())).toEqual(smallCounts);
+    const reset = await cli(db(), ['demo', '--reset', '--force', '--json']);
     expect(reset.code).toBe(0);
     expect(JSON.parse(reset.out)).toMatchObject(smallCounts);
     expect(await counts(db())).toEqual(smallCounts);

@@ -111,15 +111,14 @@ describeEngines('feedback CLI', (handle) => {
     ]);
     expect(status).toMatchObject({ code: 0, stdout: '' });
     expect(status.stderr).toBe('Slow deploys: now acknowledged. Subscribers will be told.\n');
-    const merge = await paved(people.barbara, [
-      'feedback',
-      'merge',
-      b,
-      '--into',
-      a,
-      '--note',
-      'Same problem.',
-    ]);
+    const mergeArgs = ['feedback', 'merge', b, '--into', a, '--note', 'Same problem.'];
+    // Without a terminal to confirm on, a merge needs --force and changes nothing.
+    const refused = await paved(people.barbara, mergeArgs);
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toBe(
+      `paved: Merging ${b} into ${a} moves its votes and subscribers there and closes it as a duplicate; it cannot be undone. Add --force to go ahead.\n`,
+    );
+    const merge = await paved(people.barbara, [...mergeArgs, '--force']);
     expect(merge.stderr).toBe(`Merged ${b} into ${a} "Slow deploys": 0 votes there now.\n`);
 
     const inbox = await paved(people.ada, ['inbox']);
@@ -160,7 +159,12 @@ describeEngines('feedback CLI', (handle) => {
       ],
       [people.barbara, ['feedback', 'status', id, 'acknowledged'], 2, /--note is required/],
       [people.barbara, ['feedback', 'status', id, 'finished', '--note', 'x'], 2, /not a status/],
-      [people.barbara, ['feedback', 'merge', id, '--into', id, '--note', 'x'], 1, /itself/],
+      [
+        people.barbara,
+        ['feedback', 'merge', id, '--into', id, '--note', 'x', '--force'],
+        1,
+        /itself/,
+      ],
       [people.barbara, ['feedback', 'merge', id, '--note', 'x'], 2, /--into is required/],
       [
         people.ada,
@@ -194,7 +198,12 @@ describeEngines('feedback CLI', (handle) => {
     expect(figures.stdout).toMatch(/promise: 5 days/);
     expect(figures.stdout).toMatch(/Items posted\s+1/);
     expect(figures.stdout).toMatch(/Acknowledged in time\s+no data yet/);
-    const off = await paved(people.ada, ['feedback', 'unsubscribe', '--all']);
+    const refused = await paved(people.ada, ['feedback', 'unsubscribe', '--all']);
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toMatch(
+      /^paved: Unsubscribing from all feedback .* Add --force to go ahead\.\n$/,
+    );
+    const off = await paved(people.ada, ['feedback', 'unsubscribe', '--all', '--force']);
     expect(off.stderr).toBe('You no longer follow any feedback (1 stopped).\n');
   });
 });

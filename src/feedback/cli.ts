@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import type { z } from '@hono/zod-openapi';
 import { type Command, Option } from 'commander';
 import { fetchAll, formatDate, printJson, wrap } from '../capabilities/cli-support.ts';
-import { bold, CliError, EXIT, formatTable, type Io, withJson } from '../core/cli.ts';
+import {
+  bold,
+  CliError,
+  confirmOrForce,
+  EXIT,
+  formatTable,
+  type Io,
+  withJson,
+} from '../core/cli.ts';
 import { apiClient } from '../core/client.ts';
 import { markdownToText } from '../core/markdown.ts';
 import type { FeedbackDetailSchema, FeedbackSchema, FiguresSchema } from './api-schemas.ts';
@@ -292,48 +300,70 @@ export function registerFeedbackCli(program: Command, io: Io): void {
       )
       .argument('<id>', 'the duplicate’s id')
       .option('--into <id>', 'the original’s id')
-      .option('--note <text>', 'a public note for the duplicate’s subscribers'),
-  ).action(async (id: string, opts: { into?: string; note?: string; json?: boolean }) => {
-    const into = required(opts.into, '--into', 'the id of the item to merge into.');
-    const note = required(
-      opts.note,
-      '--note',
-      'subscribers are told where the conversation continues.',
-    );
-    const original = await apiClient(io).request<DetailJson>('POST', path(id, '/merge'), {
-      into,
-      note,
-    });
-    if (opts.json) return printJson(io, original);
-    io.err(
-      `Merged ${id} into ${original.id} "${original.title}": ${original.votes} ${original.votes === 1 ? 'vote' : 'votes'} there now.`,
-    );
-  });
+      .option('--note <text>', 'a public note for the duplicate’s subscribers')
+      .option('--force', 'merge without asking (needed when input is not a terminal)')
+      .addHelpText(
+        'after',
+        '\nExample:\n  paved feedback merge fb_2 --into fb_1 --note "Same request as fb_1" --force',
+      ),
+  ).action(
+    async (id: string, opts: { into?: string; note?: string; force?: boolean; json?: boolean }) => {
+      const into = required(opts.into, '--into', 'the id of the item to merge into.');
+      const note = required(
+        opts.note,
+        '--note',
+        'subscribers are told where the conversation continues.',
+      );
+      await confirmOrForce(
+        io,
+        opts.force,
+        `Merging ${id} into ${into} moves its votes and subscribers there and closes it as a duplicate; it cannot be undone.`,
+        `Type yes to merge ${id}: `,
+      );
+      const original = await apiClient(io).request<DetailJson>('POST', path(id, '/merge'), {
+        into,
+        note,
+      });
+      if (opts.json) return printJson(io, original);
+      io.err(
+        `Merged ${id} into ${original.id} "${original.title}": ${original.votes} ${original.votes === 1 ? 'vote' : 'votes'} there now.`,
+      );
+    },
+  );
 
   withJson(
     feedback
       .command('unsubscribe')
       .description('stop following one item, or every item with --all')
       .argument('[id]', 'the item’s id')
-      .option('--all', 'every item at once; later votes no longer subscribe you'),
-  ).action(async (id: string | undefined, opts: { all?: boolean; json?: boolean }) => {
-    if (Boolean(id) === Boolean(opts.all)) {
-      throw new CliError('Give an item id, or --all (not both).', EXIT.usage);
-    }
-    const client = apiClient(io);
-    if (opts.all) {
-      const result = await client.request<{ ended: number }>('DELETE', '/feedback/subscriptions');
+      .option('--all', 'every item at once; later votes no longer subscribe you')
+      .option('--force', 'with --all: stop without asking (needed when input is not a terminal)'),
+  ).action(
+    async (id: string | undefined, opts: { all?: boolean; force?: boolean; json?: boolean }) => {
+      if (Boolean(id) === Boolean(opts.all)) {
+        throw new CliError('Give an item id, or --all (not both).', EXIT.usage);
+      }
+      const client = apiClient(io);
+      if (opts.all) {
+        await confirmOrForce(
+          io,
+          opts.force,
+          'Unsubscribing from all feedback stops every notification about it, and later votes no longer subscribe you.',
+          'Type yes to unsubscribe from all feedback: ',
+        );
+        const result = await client.request<{ ended: number }>('DELETE', '/feedback/subscriptions');
+        if (opts.json) return printJson(io, result);
+        io.err(`You no longer follow any feedback (${result.ended} stopped).`);
+        return;
+      }
+      const result = await client.request<{ subscribed: boolean }>(
+        'DELETE',
+        path(id!, '/subscription'),
+      );
       if (opts.json) return printJson(io, result);
-      io.err(`You no longer follow any feedback (${result.ended} stopped).`);
-      return;
-    }
-    const result = await client.request<{ subscribed: boolean }>(
-      'DELETE',
-      path(id!, '/subscription'),
-    );
-    if (opts.json) return printJson(io, result);
-    io.err(`You no longer follow ${id}.`);
-  });
+      io.err(`You no longer follow ${id}.`);
+    },
+  );
 
   withJson(
     feedback

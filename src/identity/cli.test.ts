@@ -91,9 +91,19 @@ describeEngines('identity operator CLI', (handle) => {
   it('says to use --password-stdin when there is no terminal to ask on', async () => {
     for (const stdin of [undefined, piped(PASSWORD)]) {
       const res = await paved(addArgs('ada@example.com'), stdin);
-      expect(res).toMatchObject({ code: 1 });
-      expect(res.stderr).toContain('pipe it in with --password-stdin');
+      expect(res).toMatchObject({ code: 2 });
+      expect(res.stderr).toBe(
+        'paved: No password given and standard input is not a terminal: pipe it in with --password-stdin (the first line is read).\n',
+      );
     }
+    // --no-input on a terminal: nothing is asked, the same one line names the flag.
+    const typing = terminal([PASSWORD, PASSWORD]);
+    const res = await paved([...addArgs('ada@example.com'), '--no-input'], typing);
+    expect(res).toMatchObject({ code: 2 });
+    expect(res.stderr).toBe(
+      'paved: No password given and --no-input is set: pipe it in with --password-stdin (the first line is read).\n',
+    );
+    expect(typing.prompts).toEqual([]);
     expect(await getUserByEmail(handle().db, 'ada@example.com')).toBeUndefined();
   });
 
@@ -158,7 +168,20 @@ describeEngines('identity operator CLI', (handle) => {
 
   it('disables and enables an account; disabling stops its token', async () => {
     const dev = await signIn(handle(), 'developer', 'dev@example.test');
-    const disabled = await paved(['user', 'disable', '--email', 'dev@example.test']);
+    const refused = await paved(['user', 'disable', '--email', 'dev@example.test']);
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toBe(
+      'paved: Disabling dev@example.test ends their sessions and stops their tokens at once. Add --force to go ahead.\n',
+    );
+    const said = { ...terminal([]), readLine: async () => 'no' };
+    expect(await paved(['user', 'disable', '--email', 'dev@example.test'], said)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('Stopped; nothing was changed.'),
+    });
+    const disabled = await paved(['user', 'disable', '--email', 'dev@example.test'], {
+      ...terminal([]),
+      readLine: async () => 'yes',
+    });
     expect(disabled).toMatchObject({ code: 0 });
     expect(disabled.stderr).toContain('Disabled dev@example.test');
     const me = () => testApp(handle()).request('/api/v1/me', { headers: dev.bearer });
@@ -261,7 +284,10 @@ describeEngines('identity operator CLI', (handle) => {
     const listed = await paved(['token', 'list', '--email', 'dev@example.test', '--json']);
     expect(listed).toMatchObject({ code: 0 });
     const [token] = JSON.parse(listed.stdout) as { id: string }[];
-    const res = await paved(['token', 'revoke', '--id', token!.id]);
+    const refused = await paved(['token', 'revoke', '--id', token!.id]);
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toMatch(/^paved: Revoking token .* Add --force to go ahead\.\n$/);
+    const res = await paved(['token', 'revoke', '--id', token!.id, '--force']);
     expect(res).toMatchObject({ code: 0, stdout: '' });
     expect(res.stderr).toContain('no longer works');
     const me = await testApp(handle()).request('/api/v1/me', { headers: dev.bearer });
@@ -279,7 +305,7 @@ describeEngines('identity operator CLI', (handle) => {
 
   it('refuses tokens for disabled or unknown accounts', async () => {
     await signIn(handle(), 'developer', 'dev@example.test');
-    await paved(['user', 'disable', '--email', 'dev@example.test']);
+    await paved(['user', 'disable', '--email', 'dev@example.test', '--force']);
     const disabled = await paved(['token', 'create', '--email', 'dev@example.test']);
     expect(disabled).toMatchObject({ code: 1 });
     expect(disabled.stderr).toContain('paved user enable --email dev@example.test');
@@ -347,8 +373,22 @@ describeEngines('paved login, whoami, logout', (handle) => {
     expect((await paved(['login', '--url', server!.url], tty)).code).toBe(0);
     expect(tty.prompts).toEqual([`Create a token at ${server!.url}/account, then paste it here: `]);
     const noTerminal = await paved(['login', '--url', server!.url]);
-    expect(noTerminal).toMatchObject({ code: 1 });
+    expect(noTerminal).toMatchObject({ code: 2 });
     expect(noTerminal.stderr).toContain('--with-token');
+    // --no-input before or after the command: nothing is asked even on a terminal.
+    for (const args of [
+      ['login', '--url', server!.url, '--no-input'],
+      ['--no-input', 'login', '--url', server!.url],
+    ]) {
+      const quiet = terminal([dev.token]);
+      expect(await paved(args, quiet)).toEqual({
+        code: 2,
+        stdout: '',
+        stderr:
+          'paved: No token given and --no-input is set: pipe it in with --with-token (the first line is read).\n',
+      });
+      expect(quiet.prompts).toEqual([]);
+    }
   });
 
   it('lets PAVED_URL and PAVED_TOKEN take precedence over the stored login', async () => {

@@ -1,6 +1,16 @@
 import type { Command } from 'commander';
 import { recordAudit } from '../core/audit.ts';
-import { bold, CliError, EXIT, formatTable, type Io, withDatabase, withJson } from '../core/cli.ts';
+import {
+  bold,
+  CliError,
+  confirmOrForce,
+  EXIT,
+  formatTable,
+  type Io,
+  noPromptReason,
+  withDatabase,
+  withJson,
+} from '../core/cli.ts';
 import { apiClient, type Login, normalizeUrl, removeLogin, saveLogin } from '../core/client.ts';
 import type { Db } from '../core/db/index.ts';
 import { Conflict } from '../core/errors.ts';
@@ -64,9 +74,10 @@ async function readSecret(
   opts: { piped: boolean; flag: string; what: string; question: string },
 ): Promise<string> {
   if (opts.piped) return firstLine(io);
-  if (io.stdin?.isTty) return io.stdin.readHidden(opts.question);
+  if (io.stdin?.isTty && !io.noInput) return io.stdin.readHidden(opts.question);
   throw new CliError(
-    `There is no terminal to ask for the ${opts.what} on: pipe it in with ${opts.flag} (the first line is read).`,
+    `No ${opts.what} given and ${noPromptReason(io)}: pipe it in with ${opts.flag} (the first line is read).`,
+    EXIT.usage,
   );
 }
 
@@ -88,6 +99,7 @@ function registerUserCommands(program: Command, io: Io): void {
     .requiredOption('--name <name>', 'their name, as paved shows it')
     .requiredOption('--role <role>', `one of ${ROLE_NAMES.join(', ')}`)
     .option('--password-stdin', 'read the password from the first line of standard input')
+    .option('--no-input', 'never ask; fail at once (exit 2) naming --password-stdin')
     .action(
       async (opts: { email: string; name: string; role: string; passwordStdin?: boolean }) => {
         const email = parseEmail(opts.email);
@@ -165,36 +177,50 @@ function registerUserCommands(program: Command, io: Io): void {
   );
 
   for (const disable of [true, false]) {
-    user
+    const command = user
       .command(disable ? 'disable' : 'enable')
       .description(
         disable
           ? 'disable an account: its sessions end and its tokens stop working'
           : 'enable a disabled account again',
       )
-      .requiredOption('--email <email>', 'the account’s email')
-      .action(async (opts: { email: string }) => {
-        const email = parseEmail(opts.email);
-        const changed = await withDatabase(io, (handle) =>
-          handle.db.transaction().execute(async (trx) => {
-            const found = await userByEmail(trx, email);
-            if ((found.disabledAt !== null) === disable) return false;
-            await setDisabled(trx, found.id, disable);
-            await recordAudit(trx, {
-              ...OPERATOR,
-              action: disable ? 'user.disable' : 'user.enable',
-              target: { type: 'user', id: found.id },
-              details: VIA_CLI,
-            });
-            return true;
-          }),
-        );
-        const state = disable ? 'disabled' : 'enabled';
-        if (!changed) io.err(`${email} was already ${state}; nothing changed.`);
-        else if (disable)
-          io.err(`Disabled ${email}: their sessions ended and their tokens stop working.`);
-        else io.err(`Enabled ${email}: they can sign in again.`);
-      });
+      .requiredOption('--email <email>', 'the account’s email');
+    if (disable) {
+      command.option('--force', 'disable without asking (needed when input is not a terminal)');
+    }
+    command.action(async (opts: { email: string; force?: boolean }) => {
+      const email = parseEmail(opts.email);
+      if (disable) {
+        const found = await withDatabase(io, (handle) => getUserByEmail(handle.db, email));
+        if (found && found.disabledAt === null) {
+          await confirmOrForce(
+            io,
+            opts.force,
+            `Disabling ${email} ends their sessions and stops their tokens at once.`,
+            `Type yes to disable ${email}: `,
+          );
+        }
+      }
+      const changed = await withDatabase(io, (handle) =>
+        handle.db.transaction().execute(async (trx) => {
+          const found = await userByEmail(trx, email);
+          if ((found.disabledAt !== null) === disable) return false;
+          await setDisabled(trx, found.id, disable);
+          await recordAudit(trx, {
+            ...OPERATOR,
+            action: disable ? 'user.disable' : 'user.enable',
+            target: { type: 'user', id: found.id },
+            details: VIA_CLI,
+          });
+          return true;
+        }),
+      );
+      const state = disable ? 'disabled' : 'enabled';
+      if (!changed) io.err(`${email} was already ${state}; nothing changed.`);
+      else if (disable)
+        io.err(`Disabled ${email}: their sessions ended and their tokens stop working.`);
+      else io.err(`Enabled ${email}: they can sign in again.`);
+    });
   }
 
   withJson(
@@ -327,7 +353,17 @@ function registerTokenCommands(program: Command, io: Io): void {
     .command('revoke')
     .description('revoke a token so it stops working at once')
     .requiredOption('--id <id>', 'the token’s id, from paved token list')
-    .action(async (opts: { id: string }) => {
+    .option('--force', 'revoke without asking (needed when input is not a terminal)')
+    .action(async (opts: { id: string; force?: boolean }) => {
+      const current = await withDatabase(io, (handle) => getToken(handle.db, opts.id));
+      if (current && !current.revokedAt) {
+        await confirmOrForce(
+          io,
+          opts.force,
+          `Revoking token ${opts.id} (${current.name}) stops it working at once; whatever uses it fails.`,
+          `Type yes to revoke ${opts.id}: `,
+        );
+      }
       const revoked = await withDatabase(io, (handle) =>
         handle.db.transaction().execute(async (trx) => {
           const found = await getToken(trx, opts.id);
@@ -372,6 +408,7 @@ function registerLoginCommands(program: Command, io: Io): void {
     .description('sign the CLI in to a paved server with an API token from your account page')
     .requiredOption('--url <url>', 'your paved address, such as https://paved.example.com')
     .option('--with-token', 'read the token from the first line of standard input')
+    .option('--no-input', 'never ask; fail at once (exit 2) naming --with-token')
     .action(async (opts: { url: string; withToken?: boolean }) => {
       const url = normalizeUrl(opts.url);
       if (!url) {

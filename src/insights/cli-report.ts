@@ -30,7 +30,7 @@ export function registerReportCli(program: Command, io: Io): void {
     .option('--json', 'the same as --format json')
     .addHelpText(
       'after',
-      '\nExamples:\n  paved report --period 2026-Q4 > q4.md\n  paved report --period 2026-Q4 --format html > q4.html   (open it and print to PDF)',
+      '\nExamples:\n  paved report --period 2026-Q4 > q4.md\n  paved report --period 2026-Q4 --format html > q4.html  (print it to PDF)',
     )
     .action(async (opts: { period?: string; format: Format; json?: boolean }) => {
       if (opts.period !== undefined && !/^\d{4}-Q[1-4]$/.test(opts.period)) {

@@ -57,7 +57,7 @@ describe('paved backup and paved restore on SQLite', () => {
     const done = await paved(source, ['backup', backup, '--json']);
     expect(done.code).toBe(0);
     expect(JSON.parse(done.stdout)).toMatchObject({ file: backup, tables: expect.any(Number) });
-    expect(done.stderr).toMatch(/^Backed up .*live\.db to .*backup\.db: \d+ kB, \d+ tables\.\n/);
+    expect(done.stderr).toMatch(/^Backed up .*live\.db to .*backup\.db: \d+ kB, \d+ tables\.\n/m);
     expect(done.stderr).toContain(
       'The server secret is not in the backup: keep PAVED_SECRET with it.',
     );
@@ -73,7 +73,7 @@ describe('paved backup and paved restore on SQLite', () => {
     const fresh = join(dir, 'fresh', 'paved.db');
     const restored = await paved(`sqlite:${fresh}`, ['restore', backup]);
     expect(restored.code).toBe(0);
-    expect(restored.stderr).toMatch(/^Restored backup\.db into .*paved\.db: \d+ tables\./);
+    expect(restored.stderr).toMatch(/^Restored backup\.db into .*paved\.db: \d+ tables\./m);
     expect(teamsIn(fresh)).toBe(teams);
 
     // Into a database with data: --force, or a yes on a terminal.
@@ -177,7 +177,7 @@ describeEngines('paved export, import paved, person forget and event prune', (db
     expect(exported.code).toBe(0);
     expect(exported.stdout).toBe('');
     expect(exported.stderr).toMatch(
-      /^Exported \d+ rows from \d+ tables to .*export\.ndjson \(schema version \d+\)\.\n/,
+      /^Exported \d+ rows from \d+ tables to .*export\.ndjson \(schema version \d+\)\.\n/m,
     );
     expect(exported.stderr).toContain(
       'Survey “Q4 survey” is open: who has answered is not exported',
@@ -275,7 +275,14 @@ describeEngines('paved export, import paved, person forget and event prune', (db
       stdout: '',
       stderr: 'paved: --days must be a whole number from 30 to 36500; got "7".\n',
     });
-    const none = await paved(db().url, ['event', 'prune']);
+    const refused = await paved(db().url, ['event', 'prune']);
+    expect(refused).toEqual({
+      code: 2,
+      stdout: '',
+      stderr:
+        'paved: Pruning removes the details of raw events older than the days in signals.raw_event_retention_days for good; the figures stay. Add --force to go ahead.\n',
+    });
+    const none = await paved(db().url, ['event', 'prune', '--force']);
     expect(none).toEqual({
       code: 0,
       stdout: '',
@@ -308,7 +315,7 @@ describeEngines('paved export, import paved, person forget and event prune', (db
         received_at: '2020-01-01T00:00:00.000Z',
       })
       .execute();
-    const pruned = await paved(db().url, ['event', 'prune', '--days', '30', '--json']);
+    const pruned = await paved(db().url, ['event', 'prune', '--days', '30', '--json', '--force']);
     expect(pruned.code).toBe(0);
     expect(JSON.parse(pruned.stdout)).toMatchObject({ pruned: 1, days: 30 });
     expect(pruned.stderr).toMatch(

@@ -5,8 +5,17 @@
 import { existsSync, rmSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { wrap } from '../capabilities/cli-support.ts';
 import { recordAudit } from '../core/audit.ts';
-import { CliError, EXIT, type Io, withDatabase, withJson } from '../core/cli.ts';
+import {
+  CliError,
+  confirmOrForce,
+  EXIT,
+  type Io,
+  progress,
+  withDatabase,
+  withJson,
+} from '../core/cli.ts';
 import { loadConfig } from '../core/config.ts';
 import { openDatabase } from '../core/db/index.ts';
 import { migrateToLatest } from '../core/db/migrate.ts';
@@ -47,16 +56,6 @@ export function formatBytes(bytes: number): string {
     : `${Math.max(1, Math.round(bytes / 1024))} kB`;
 }
 
-/** A yes typed on a terminal, or --force; without a terminal, --force is required. */
-async function confirm(io: Io, force: boolean | undefined, warning: string, question: string) {
-  if (force) return;
-  const readLine = io.stdin?.isTty ? io.stdin.readLine : undefined;
-  if (!readLine) throw new CliError(`${warning} Add --force to go ahead.`, EXIT.usage);
-  io.err(warning);
-  const answer = await readLine(question);
-  if (answer?.trim().toLowerCase() !== 'yes') throw new CliError('Stopped; nothing was changed.');
-}
-
 function registerBackup(program: Command, io: Io): void {
   withJson(
     program
@@ -74,10 +73,16 @@ function registerBackup(program: Command, io: Io): void {
     );
     const config = loadConfig(io.env);
     // Opened without migrating: a backup taken before an upgrade keeps the old schema.
+    if (existsSync(resolve(file)) && !opts.force) {
+      throw new CliError(`${file} already exists; pass --force to replace it, or name a new file.`);
+    }
     const handle = await openDatabase(config.databaseUrl);
-    const result = await backupSqlite(handle, file, { force: opts.force }).finally(() =>
-      handle.close(),
-    );
+    const steps = progress(io, 'Backup');
+    steps.step(`copying ${database}…`);
+    const result = await backupSqlite(handle, file, { force: opts.force }).finally(() => {
+      steps.done();
+      return handle.close();
+    });
     if (opts.json) io.out(JSON.stringify(result));
     io.err(
       `Backed up ${database} to ${result.file}: ${formatBytes(result.bytes)}, ${result.tables} tables.`,
@@ -111,7 +116,7 @@ function registerRestore(program: Command, io: Io): void {
       const handle = await openDatabase(config.databaseUrl);
       const filled = await filledTables(handle.db, handle.engine).finally(() => handle.close());
       if (filled.length > 0) {
-        await confirm(
+        await confirmOrForce(
           io,
           opts.force,
           `${target} holds data (${filled.slice(0, 3).join(', ')}${filled.length > 3 ? ', …' : ''}); restoring replaces all of it.`,
@@ -119,10 +124,13 @@ function registerRestore(program: Command, io: Io): void {
         );
       }
     }
+    const steps = progress(io, 'Restore');
+    steps.step(`replacing ${target}…`);
     replaceSqliteFile(file, target);
     const handle = await openDatabase(config.databaseUrl);
     const applied = await (async () => {
       try {
+        steps.step('applying migrations…');
         const done = await migrateToLatest(handle);
         await recordAudit(handle.db, {
           actor: null,
@@ -131,6 +139,7 @@ function registerRestore(program: Command, io: Io): void {
         });
         return done;
       } finally {
+        steps.done();
         await handle.close();
       }
     })();
@@ -153,7 +162,7 @@ function registerExport(program: Command, io: Io): void {
     .option('--force', 'replace the file if it exists')
     .addHelpText(
       'after',
-      `\nLeft out: ${Object.keys(LEFT_OUT).join(', ')}, password hashes, webhook signing secrets,\nsecret settings, and subscriptions to feedback posted as a team. Read it back with\npaved import paved <file> into an empty database.`,
+      `\n${wrap(`Left out: ${Object.keys(LEFT_OUT).join(', ')}, password hashes, webhook signing secrets, secret settings, and subscriptions to feedback posted as a team.`, '')}\n\nRead it back with paved import paved <file> into an empty database.\n\nExamples:\n  paved export backups/paved.ndjson\n  paved export - | gzip > paved.ndjson.gz`,
     )
     .action(async (file: string, opts: { force?: boolean }) => {
       const toStdout = file === '-';
@@ -163,18 +172,24 @@ function registerExport(program: Command, io: Io): void {
           EXIT.usage,
         );
       }
+      const steps = progress(io, 'Export');
+      const onTable = (table: string, rows: number) => {
+        if (rows > 0) steps.step(`${table}: ${rows.toLocaleString('en')} rows`);
+      };
       const summary = await withDatabase(io, async (handle) => {
-        if (toStdout) return exportPaved(handle, async (text) => io.out(text.replace(/\n$/, '')));
+        if (toStdout) {
+          return exportPaved(handle, async (text) => io.out(text.replace(/\n$/, '')), { onTable });
+        }
         const out = fileSink(resolve(file));
         try {
-          const result = await exportPaved(handle, out.write);
+          const result = await exportPaved(handle, out.write, { onTable });
           await out.close();
           syncAndRename(out.partial, resolve(file));
           return result;
         } finally {
           rmSync(out.partial, { force: true });
         }
-      });
+      }).finally(() => steps.done());
       const tables = Object.values(summary.tables).filter((n) => n > 0).length;
       io.err(
         `Exported ${summary.rows.toLocaleString('en')} rows from ${tables} tables${toStdout ? '' : ` to ${file}`} (schema version ${summary.version}).`,
@@ -229,7 +244,7 @@ function registerForget(program: Command, io: Io): void {
   ).action(async (email: string, opts: { force?: boolean; json?: boolean }) => {
     const summary = await withDatabase(io, async (handle, config) => {
       const found = await lookForget(handle.db, email);
-      await confirm(
+      await confirmOrForce(
         io,
         opts.force,
         `Forgetting ${email} removes ${found.description}; what they wrote stays as “${found.former}”. This cannot be undone.`,
@@ -262,8 +277,10 @@ function registerPrune(program: Command, io: Io): void {
       .description(
         `operators: remove the details of raw events older than ${rawEventRetentionDays.key} (local database; figures stay)`,
       )
-      .option('--days <n>', 'keep this many days instead of the setting (at least 30)'),
-  ).action(async (opts: { days?: string; json?: boolean }) => {
+      .option('--days <n>', 'keep this many days instead of the setting (at least 30)')
+      .option('--force', 'prune without asking (needed when input is not a terminal)')
+      .addHelpText('after', '\nExample:\n  paved event prune --days 90 --force'),
+  ).action(async (opts: { days?: string; force?: boolean; json?: boolean }) => {
     let days: number | undefined;
     if (opts.days !== undefined) {
       days = /^\d+$/.test(opts.days) ? Number(opts.days) : Number.NaN;
@@ -274,6 +291,12 @@ function registerPrune(program: Command, io: Io): void {
         );
       }
     }
+    await confirmOrForce(
+      io,
+      opts.force,
+      `Pruning removes the details of raw events older than ${days === undefined ? `the days in ${rawEventRetentionDays.key}` : `${days} days`} for good; the figures stay.`,
+      'Type yes to prune: ',
+    );
     const result = await withDatabase(io, (handle) =>
       pruneRawEvents(handle.db, { via: 'cli', ...(days !== undefined && { days }) }),
     );

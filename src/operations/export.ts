@@ -59,7 +59,13 @@ const FLUSH_BYTES = 256 * 1024;
 export async function exportPaved(
   handle: DbHandle,
   sink: Sink,
-  opts: { now?: Date; pageSize?: number; shuffleGroup?: number } = {},
+  opts: {
+    now?: Date;
+    pageSize?: number;
+    shuffleGroup?: number;
+    /** Called after each table is written, for progress. */
+    onTable?: (table: string, rows: number) => void;
+  } = {},
 ): Promise<ExportSummary> {
   const unknown = await unplacedTables(handle);
   if (unknown.length > 0) {
@@ -107,6 +113,7 @@ export async function exportPaved(
         n++;
       }
       summary.tables[spec.table] = n;
+      opts.onTable?.(spec.table, n);
       summary.rows += n;
     }
     const trailer: ExportTrailer = { paved: 'end', rows: summary.rows };

@@ -58,7 +58,8 @@ export function registerOrgCli(program: Command, io: Io): void {
       .addHelpText(
         'after',
         '\nA row whose email matches a person in paved updates them; other rows add people.\n' +
-          'start_date is YYYY-MM-DD. Nobody is marked inactive. Any bad row stops the whole import.',
+          'start_date is YYYY-MM-DD. Nobody is marked inactive. Any bad row stops the\n' +
+          'whole import.\n\nExample:\n  paved import people people.csv',
       ),
   ).action(async (file: string, opts: { json?: boolean }) => {
     const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {

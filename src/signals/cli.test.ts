@@ -94,7 +94,7 @@ describeEngines('signals CLI', (handle) => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ accepted: n, duplicates: 0, rejected: [] });
     expect(result.stderr).toMatch(
-      /^Sent 10000 events \(\d+% of the file\)…\nSent 12500 events \(100% of the file\)…\n$/,
+      /^Send: 10000 events sent \(\d+% of the file\)…\nSend: 12500 events sent \(100% of the file\)…\n$/,
     );
     expect(await countRows(handle().db, 'signal_ingest_batches')).toBe(2);
   });
@@ -192,12 +192,20 @@ describeEngines('source commands', (handle) => {
     expect((await paved(['source', 'add', 'Git Lab'])).stderr).toBe(
       'paved: Use lower-case letters, digits and dashes, such as jenkins-prod\n',
     );
-    const rotated = await paved(['source', 'token', 'gitlab', '--rotate', '--json']);
+    const unrotated = await paved(['source', 'token', 'gitlab', '--rotate']);
+    expect(unrotated).toMatchObject({ code: 2, stdout: '' });
+    expect(unrotated.stderr).toMatch(
+      /^paved: --rotate revokes every older token of gitlab .* Add --force to go ahead\.\n$/,
+    );
+    const rotated = await paved(['source', 'token', 'gitlab', '--rotate', '--force', '--json']);
     expect(JSON.parse(rotated.stdout)).toMatchObject({ source: 'gitlab', revoked: 1 });
     const tokens = await paved(['source', 'tokens', 'gitlab', '--json']);
     const list = JSON.parse(tokens.stdout) as { id: string; revokedAt: string | null }[];
     expect(list.map((t) => t.revokedAt === null)).toEqual([true, false]);
-    const revoke = await paved(['source', 'revoke', 'gitlab', '--id', list[0]!.id]);
+    const unrevoked = await paved(['source', 'revoke', 'gitlab', '--id', list[0]!.id]);
+    expect(unrevoked).toMatchObject({ code: 2, stdout: '' });
+    expect(unrevoked.stderr).toMatch(/^paved: Revoking token .* Add --force to go ahead\.\n$/);
+    const revoke = await paved(['source', 'revoke', 'gitlab', '--id', list[0]!.id, '--force']);
     expect(revoke).toMatchObject({
       code: 0,
       stderr: `Revoked token ${list[0]!.id} of gitlab: it no longer works.\n`,

@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { CliError, EXIT, formatTable, type Io, withDatabase, withJson } from '../core/cli.ts';
+import {
+  CliError,
+  confirmOrForce,
+  EXIT,
+  formatTable,
+  type Io,
+  progress,
+  withDatabase,
+  withJson,
+} from '../core/cli.ts';
 import { apiClient } from '../core/client.ts';
 import { parseLine } from './lines.ts';
 import { DEPLOY_OUTCOMES, type IngestResult, MAX_BYTES, MAX_LINES } from './model.ts';
@@ -82,6 +91,7 @@ function registerSend(event: Command, io: Io): void {
     let read = 0;
     let sent = 0;
     let batches = 0;
+    const steps = progress(io, 'Send');
     const flush = async () => {
       if (batch.length === 0) return;
       const result = await client.request<IngestResult>('POST', '/events', batch);
@@ -94,30 +104,34 @@ function registerSend(event: Command, io: Io): void {
       if (batches > 1 || size > MAX_BYTES / 10) {
         const share =
           size > 0 ? ` (${Math.min(100, Math.round((100 * read) / size))}% of the file)` : '';
-        io.err(`Sent ${sent} events${share}…`);
+        steps.step(`${sent} events sent${share}…`);
       }
       batch = [];
       lineNumbers = [];
       bytes = 0;
     };
-    const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
     let n = 0;
-    for await (const text of lines) {
-      n++;
-      read += Buffer.byteLength(text) + 1;
-      if (text.trim() === '') continue;
-      const parsed = parseLine(n, text);
-      if ('error' in parsed) {
-        total.rejected.push({ line: n, reason: parsed.error });
-        continue;
+    try {
+      const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
+      for await (const text of lines) {
+        n++;
+        read += Buffer.byteLength(text) + 1;
+        if (text.trim() === '') continue;
+        const parsed = parseLine(n, text);
+        if ('error' in parsed) {
+          total.rejected.push({ line: n, reason: parsed.error });
+          continue;
+        }
+        const length = Buffer.byteLength(text) + 1;
+        if (batch.length >= MAX_LINES || bytes + length > BYTE_BUDGET) await flush();
+        batch.push(parsed.value);
+        lineNumbers.push(n);
+        bytes += length;
       }
-      const length = Buffer.byteLength(text) + 1;
-      if (batch.length >= MAX_LINES || bytes + length > BYTE_BUDGET) await flush();
-      batch.push(parsed.value);
-      lineNumbers.push(n);
-      bytes += length;
+      await flush();
+    } finally {
+      steps.done();
     }
-    await flush();
     total.rejected.sort((a, b) => a.line - b.line);
     if (n === 0) throw new CliError(`${file} is empty: nothing was sent.`);
     report(io, total, opts.json);
@@ -261,8 +275,21 @@ function registerSourceCommands(program: Command, io: Io): void {
       .command('token')
       .description('issue a new token for a source and print it once')
       .argument('<name>', 'the source')
-      .option('--rotate', 'revoke the source’s older tokens at once'),
-  ).action(async (name: string, opts: { rotate?: boolean; json?: boolean }) => {
+      .option('--rotate', 'revoke the source’s older tokens at once')
+      .option(
+        '--force',
+        'with --rotate: revoke without asking (needed when input is not a terminal)',
+      )
+      .addHelpText('after', '\nExample:\n  paved source token gitlab --rotate --force'),
+  ).action(async (name: string, opts: { rotate?: boolean; force?: boolean; json?: boolean }) => {
+    if (opts.rotate) {
+      await confirmOrForce(
+        io,
+        opts.force,
+        `--rotate revokes every older token of ${name} at once; whatever sends events with them fails until it uses the new one.`,
+        `Type yes to rotate the tokens of ${name}: `,
+      );
+    }
     const issued = await withDatabase(io, (handle) =>
       issueIngestToken(handle.db, OPERATOR, name, { rotate: opts.rotate }),
     );
@@ -286,7 +313,14 @@ function registerSourceCommands(program: Command, io: Io): void {
     .description('revoke one of a source’s tokens so it stops working at once')
     .argument('<name>', 'the source')
     .requiredOption('--id <id>', 'the token’s id, from paved source tokens <name>')
-    .action(async (name: string, opts: { id: string }) => {
+    .option('--force', 'revoke without asking (needed when input is not a terminal)')
+    .action(async (name: string, opts: { id: string; force?: boolean }) => {
+      await confirmOrForce(
+        io,
+        opts.force,
+        `Revoking token ${opts.id} of ${name} stops it working at once; whatever sends events with it fails.`,
+        `Type yes to revoke ${opts.id}: `,
+      );
       const revoked = await withDatabase(io, (handle) =>
         revokeIngestToken(handle.db, OPERATOR, name, opts.id),
       );

@@ -103,7 +103,7 @@ describeEngines('surveys CLI', (handle) => {
     ]);
   });
 
-  it('creates, opens and closes a survey for the platform team; closing asks first or needs --yes', async () => {
+  it('creates, opens and closes a survey for the platform team; closing asks first or needs --force', async () => {
     const create = await paved(seed.users.barbara, [
       'survey',
       'create',
@@ -162,10 +162,12 @@ describeEngines('surveys CLI', (handle) => {
 
     const noYes = await paved(seed.users.barbara, ['survey', 'close', created.id]);
     expect(noYes.code).toBe(2);
-    expect(noYes.stderr).toContain('a closed survey never reopens. Add --yes to close it.');
+    expect(noYes.stderr).toContain('it never reopens.');
+    expect(noYes.stderr).toContain('Add --force to go ahead.');
+    expect(noYes.stderr.trim().split('\n')).toHaveLength(1);
     const declined = await typed(seed.users.barbara, ['survey', 'close', created.id], ['no']);
     expect(declined.code).toBe(1);
-    expect(declined.stderr).toContain('Not closed; nothing changed.');
+    expect(declined.stderr).toContain('Stopped; nothing was changed.');
     expect((await getSurvey(handle().db, created.id))?.state).toBe('open');
     const confirmed = await typed(seed.users.barbara, ['survey', 'close', created.id], ['yes']);
     expect(confirmed.code).toBe(0);
@@ -173,7 +175,7 @@ describeEngines('surveys CLI', (handle) => {
     expect(confirmed.stderr).toContain(
       `Closed Q1 platform survey: 0 answers. Read the results with paved survey results ${created.id}.`,
     );
-    const again = await paved(seed.users.barbara, ['survey', 'close', created.id, '--yes']);
+    const again = await paved(seed.users.barbara, ['survey', 'close', created.id, '--force']);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('never reopens');
   });

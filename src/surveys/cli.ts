@@ -6,7 +6,16 @@ import { readFileSync } from 'node:fs';
 import type { z } from '@hono/zod-openapi';
 import { type Command, Option } from 'commander';
 import { fetchAll, printJson, wrap } from '../capabilities/cli-support.ts';
-import { bold, CliError, EXIT, formatTable, type Io, withJson } from '../core/cli.ts';
+import {
+  bold,
+  CliError,
+  confirmOrForce,
+  EXIT,
+  formatTable,
+  type Io,
+  isAccessible,
+  withJson,
+} from '../core/cli.ts';
 import { type ApiClient, apiClient } from '../core/client.ts';
 import type {
   FormSchema,
@@ -175,8 +184,7 @@ class Asker {
     private readonly io: Io,
     private readonly total: number,
   ) {
-    const a = io.env.ACCESSIBLE;
-    this.accessible = Boolean(a) && a !== '0' && a !== 'false';
+    this.accessible = isAccessible(io);
   }
 
   private async line(prompt: string): Promise<string> {
@@ -611,27 +619,18 @@ export function registerSurveysCli(program: Command, io: Io): void {
       .command('close')
       .description('close an open survey for good: it never reopens (platform team)')
       .argument('<id>', 'the survey’s id, from paved survey list')
-      .option('--yes', 'close without asking first (for scripts)'),
-  ).action(async (id: string, opts: { yes?: boolean; json?: boolean }) => {
+      .option('--force', 'close without asking (needed when input is not a terminal)')
+      .addOption(new Option('--yes', 'the same as --force').hideHelp()),
+  ).action(async (id: string, opts: { force?: boolean; yes?: boolean; json?: boolean }) => {
     const client = apiClient(io);
-    if (!opts.yes) {
+    if (!opts.force && !opts.yes) {
       const current = await client.get<DetailJson>(surveyPath(id));
-      const readLine = io.stdin?.isTty ? io.stdin.readLine : undefined;
-      if (!readLine) {
-        throw new CliError(
-          `Closing ${current.title} cannot be undone: a closed survey never reopens. Add --yes to close it.`,
-          EXIT.usage,
-        );
-      }
-      io.err(
-        wrap(
-          `Closing ${current.title} stops answers for good: it never reopens. paved then merges groups too small to stay anonymous and forgets who answered.`,
-          '',
-        ),
+      await confirmOrForce(
+        io,
+        false,
+        `Closing ${current.title} stops answers for good: it never reopens. paved then merges groups too small to stay anonymous and forgets who answered.`,
+        `Type yes to close ${current.title}: `,
       );
-      const answer = await readLine(`Type yes to close ${current.title}: `);
-      if (answer?.trim().toLowerCase() !== 'yes')
-        throw new CliError('Not closed; nothing changed.');
     }
     const closed = await client.request<SurveyJson>('POST', surveyPath(id, '/close'));
     if (opts.json) return printJson(io, closed);
