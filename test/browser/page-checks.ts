@@ -2,16 +2,24 @@
 // split across a11y.test.ts and a11y-more.test.ts so the two halves run side by
 // side; each half starts its own seeded server and browser.
 //
-// Each page is loaded three times, not once per check: wide (the skip link by
-// keyboard, then axe in the light and the dark scheme on the same page, the
-// scheme switched in place), narrow (axe at 320 px, then sideways scrolling) and
-// without JavaScript.
+// Each page is loaded three times, not once per check: wide (focus on load and
+// the skip link by keyboard, axe in the light and the dark scheme on the same
+// page, the scheme switched in place, then its structure for screen readers:
+// landmarks and headings against test/browser/__aria__/, heading levels, form
+// control names, charts, status messages and the error summary's links), narrow
+// (axe at 320 px, then sideways scrolling) and without JavaScript.
+//
+// Every axe run also proves that the target-size rule (WCAG 2.2) ran, and keeps
+// what axe could not decide ("incomplete") for test-results/axe-incomplete.json.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AxeResults } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import {
   type BrowserSuite,
   browserAvailability,
@@ -33,6 +41,177 @@ export const SLICES = 2;
 /** The pages of one slice, in the list's order. */
 export function pagesOf(slice: number): PageCase[] {
   return pages.filter((_, i) => i % SLICES === slice);
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+/** Where each page's landmarks and headings are stored; PAVED_UPDATE_ARIA=1 rewrites them. */
+export const ariaDir = join(here, '__aria__');
+const updateAria = process.env.PAVED_UPDATE_ARIA === '1';
+/** What axe could not decide, per page and state, for a person to look at (gitignored). */
+export const incompletePath = join(root, 'test-results', 'axe-incomplete.json');
+
+/** The file name a page's stored landmarks and headings go in, from its name. */
+export function slugOf(target: PageCase): string {
+  return target.name
+    .toLowerCase()
+    .replace(/[’']/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+{
+  const seen = new Map<string, string>();
+  for (const p of pages) {
+    const other = seen.get(slugOf(p));
+    if (other)
+      throw new Error(`pages.ts: “${p.name}” and “${other}” share a file name; rename one`);
+    seen.set(slugOf(p), p.name);
+  }
+}
+
+/** A landmark with what it holds, or a heading; the outline a screen reader's user moves by. */
+export type Outline =
+  | { role: string; name?: string; children?: Outline[] }
+  | { heading: string; level: number };
+
+const LANDMARKS = new Set([
+  'banner',
+  'navigation',
+  'main',
+  'contentinfo',
+  'complementary',
+  'search',
+  'region',
+  'form',
+]);
+
+/** Month names, which seeded dates relative to today change from month to month. */
+const MONTH =
+  /\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:tember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b/g;
+
+/**
+ * Day-to-day text out: every run of digits becomes `#` (dates, counts,
+ * quarters, ids), every month name `Month`, and runs of white space one space.
+ */
+export function normalise(text: string): string {
+  return text.replace(/\d+/g, '#').replace(MONTH, 'Month').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The landmarks and headings of Playwright's ARIA snapshot (YAML), nested as
+ * they are; everything else is dropped but its landmarks and headings are kept
+ * in place. A region or form counts only with a name, as for screen readers.
+ */
+export function outlineOf(snapshot: unknown): Outline[] {
+  const out: Outline[] = [];
+  for (const item of Array.isArray(snapshot) ? snapshot : []) {
+    let key: string;
+    let kids: unknown = [];
+    if (typeof item === 'string') key = item;
+    else if (item && typeof item === 'object') [key, kids] = Object.entries(item)[0] ?? [''];
+    else continue;
+    const m = /^([a-z]+)(?: ("(?:[^"\\]|\\.)*"))?(.*)$/.exec(key);
+    if (!m) continue;
+    const [, role = '', quoted, attributes = ''] = m;
+    let name = '';
+    if (quoted) {
+      try {
+        name = JSON.parse(quoted) as string;
+      } catch {
+        name = quoted.slice(1, -1);
+      }
+    }
+    if (!name && typeof kids === 'string') name = kids;
+    const children = outlineOf(kids);
+    if (role === 'heading') {
+      const level = Number(/\[level=(\d+)\]/.exec(attributes)?.[1] ?? 2);
+      out.push({ heading: normalise(name), level });
+    } else if (LANDMARKS.has(role) && (name || (role !== 'region' && role !== 'form'))) {
+      out.push({
+        role,
+        ...(name ? { name: normalise(name) } : {}),
+        ...(children.length > 0 ? { children } : {}),
+      });
+    } else {
+      out.push(...children);
+    }
+  }
+  return out;
+}
+
+/** One thing axe could not decide on one page in one state. */
+interface Incomplete {
+  page: string;
+  path: string;
+  state: string;
+  rule: string;
+  impact: string;
+  targets: string[];
+}
+
+/**
+ * Writes this file's incomplete results into test-results/axe-incomplete.json,
+ * keeping the other slices' (the files run side by side, so under a lock).
+ */
+function saveIncomplete(title: string, found: Incomplete[]): void {
+  mkdirSync(dirname(incompletePath), { recursive: true });
+  const lock = `${incompletePath}.lock`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) break; // a lock left by a killed run: write anyway
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+    }
+  }
+  try {
+    let all: Record<string, { at: string; incomplete: Incomplete[] }> = {};
+    if (existsSync(incompletePath)) {
+      try {
+        all = JSON.parse(readFileSync(incompletePath, 'utf8'));
+      } catch {
+        all = {};
+      }
+    }
+    all[title] = { at: new Date().toISOString(), incomplete: found };
+    writeFileSync(incompletePath, `${JSON.stringify(all, null, 2)}\n`);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+  console.log(
+    `axe could not decide ${found.length} check(s) in “${title}”: ${relative(process.cwd(), incompletePath)}`,
+  );
+}
+
+/** The part of axe-core's internals that computes accessible names. */
+interface AxeNames {
+  setup(node: Node): unknown;
+  teardown(): void;
+  utils: { getNodeFromTree(el: Element): unknown };
+  commons: { text: { accessibleTextVirtual(node: unknown): string } };
+}
+
+/** Whether the case answers a form or a query with its fields' errors, so an error summary. */
+export function showsErrors(target: PageCase): boolean {
+  return target.submit ? target.submit.status >= 400 : target.status === 400 && !target.noFields;
+}
+
+/** Puts axe-core in the page unless it is there (DevTools evaluation, which CSP does not govern). */
+async function injectAxe(page: Page): Promise<void> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+}
+
+/** The element that has focus, as `tag.class#id`, or `body` for none. */
+function focusedElement(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return 'body';
+    const classes = [...el.classList].map((c) => `.${c}`).join('');
+    return `${el.tagName.toLowerCase()}${classes}${el.id ? `#${el.id}` : ''}`;
+  });
 }
 
 /** A loaded page and the Content-Security-Policy errors it logged. */
@@ -80,8 +259,10 @@ export function describePageChecks(
       started = await startBrowserSuite();
     });
 
+    const incompleteFound: Incomplete[] = [];
     afterAll(async () => {
       await started?.close();
+      if (incompleteFound.length > 0 || list.length > 0) saveIncomplete(title, incompleteFound);
     });
 
     /**
@@ -92,7 +273,8 @@ export function describePageChecks(
       target: PageCase,
       options: Parameters<BrowserSuite['openPage']>[1] = {},
     ): Promise<Loaded> {
-      const page = await suite().openPage(target, options);
+      const as = target.asDeveloper ? { userId: suite().seed.params.developerId } : target;
+      const page = await suite().openPage(as, options);
       const cspErrors: string[] = [];
       page.on('console', (m) => {
         if (m.type() === 'error' && /Content[- ]Security[- ]Policy/i.test(m.text())) {
@@ -105,7 +287,12 @@ export function describePageChecks(
       expect(response?.status(), `status of ${path}`).toBe(submit ? 200 : (target.status ?? 200));
       if (submit) {
         for (const [name, value] of Object.entries(submit.fields)) {
-          await page.locator(`${submit.form} [name="${name}"]`).fill(value);
+          const field = page.locator(`${submit.form} [name="${name}"]`);
+          const kind = await field.first().evaluate((el) => (el as HTMLInputElement).type);
+          if (kind === 'radio' || kind === 'checkbox') {
+            await page.locator(`${submit.form} [name="${name}"][value="${value}"]`).check();
+          } else if (kind.startsWith('select')) await field.selectOption(value);
+          else await field.fill(value);
         }
         const [answer] = await Promise.all([
           page.waitForResponse((r) => r.request().method() === 'POST'),
@@ -129,24 +316,44 @@ export function describePageChecks(
       // govern) rather than bypassCSP: the page is then checked exactly as users
       // get it, with the strict Content-Security-Policy still applied to its own
       // styles and scripts, so a style the CSP blocks cannot pass here unnoticed.
-      if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-      const violations = await page.evaluate(async (tags) => {
+      await injectAxe(page);
+      const { violations, incomplete, targetSize } = await page.evaluate(async (tags) => {
         const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
+        // Passes and inapplicable rules keep one node each; violations and
+        // incomplete ones keep them all.
         const results: AxeResults = await axe.run(document, {
           runOnly: { type: 'tag', values: tags },
-          resultTypes: ['violations'],
+          resultTypes: ['violations', 'incomplete'],
         });
-        return results.violations.map((v) => ({
-          id: v.id,
-          impact: v.impact ?? 'unknown',
-          help: v.help,
-          helpUrl: v.helpUrl,
-          targets: v.nodes.map((n) => ({
-            target: n.target.map(String).join(' '),
-            summary: n.failureSummary ?? '',
+        const ran = (list: AxeResults['passes']) =>
+          list.find((r) => r.id === 'target-size')?.nodes.length ?? 0;
+        return {
+          // Nodes target-size looked at: every page has links and buttons to check.
+          targetSize: {
+            passes: ran(results.passes),
+            incomplete: ran(results.incomplete),
+            violations: ran(results.violations),
+          },
+          incomplete: results.incomplete.map((r) => ({
+            rule: r.id,
+            impact: r.impact ?? 'unknown',
+            targets: r.nodes.map((n) => n.target.map(String).join(' ')),
           })),
-        }));
+          violations: results.violations.map((v) => ({
+            id: v.id,
+            impact: v.impact ?? 'unknown',
+            help: v.help,
+            helpUrl: v.helpUrl,
+            targets: v.nodes.map((n) => ({
+              target: n.target.map(String).join(' '),
+              summary: n.failureSummary ?? '',
+            })),
+          })),
+        };
       }, AXE_TAGS);
+      for (const i of incomplete) {
+        incompleteFound.push({ page: target.name, path: target.path, state: where, ...i });
+      }
       const report = violations
         .map(
           (v) =>
@@ -160,6 +367,11 @@ export function describePageChecks(
         `${violations.length} axe violation(s) on ${target.path} (${where}):\n${report}\n`,
       ).toBe(0);
       expect(cspErrors, `Content-Security-Policy errors on ${target.path}`).toEqual([]);
+      // Proof that WCAG 2.2's target-size rule ran and found targets to measure.
+      expect(
+        targetSize.passes + targetSize.incomplete,
+        `target-size checked nothing on ${target.path} (${where}): ${JSON.stringify(targetSize)}`,
+      ).toBeGreaterThan(0);
     }
 
     describe.each(list)('$name ($path)', (target) => {
@@ -176,11 +388,41 @@ export function describePageChecks(
           await wide?.page.context().close();
         });
 
-        // First, while nothing on the page has had focus yet.
+        // First, while nothing but what the page itself focuses has had focus.
+        it(
+          showsErrors(target)
+            ? 'moves focus to the error summary on load'
+            : 'has nothing focused on load',
+          async () => {
+            const { page } = loaded();
+            if (showsErrors(target)) {
+              // autofocus is applied at the first rendering after load.
+              await page
+                .waitForFunction(() => document.activeElement?.matches('.error-summary'), null, {
+                  timeout: 5_000,
+                })
+                .catch(() => {});
+              expect(await focusedElement(page)).toBe('div.error-summary');
+            } else {
+              expect(await focusedElement(page)).toBe('body');
+            }
+          },
+          TEST_MS,
+        );
+
         it(
           'reaches the skip link with the first Tab, and Enter moves to main',
           async () => {
             const { page } = loaded();
+            if (showsErrors(target) || new URL(page.url()).hash) {
+              // From the top of the page: the error summary took focus, or the
+              // address's fragment moved where Tab starts (both as intended).
+              await page.evaluate(() => {
+                document.body.tabIndex = -1;
+                document.body.focus();
+                document.body.removeAttribute('tabindex');
+              });
+            }
             await page.keyboard.press('Tab');
             const focused = await page.evaluate(() => {
               const el = document.activeElement as HTMLElement | null;
@@ -226,6 +468,173 @@ export function describePageChecks(
           },
           TEST_MS,
         );
+
+        // Structure for screen readers, on the same page after axe.
+        it(
+          'has the landmarks and headings stored in __aria__',
+          async () => {
+            const { page } = loaded();
+            const outline = outlineOf(parseYaml(await page.locator('body').ariaSnapshot()));
+            const file = join(ariaDir, `${slugOf(target)}.json`);
+            if (updateAria) {
+              mkdirSync(ariaDir, { recursive: true });
+              writeFileSync(file, `${JSON.stringify(outline, null, 2)}\n`);
+            }
+            const name = relative(root, file);
+            expect(
+              existsSync(file),
+              `${name} is missing: run with PAVED_UPDATE_ARIA=1 and review what it wrote`,
+            ).toBe(true);
+            expect(
+              outline,
+              `landmarks and headings of ${target.path} (PAVED_UPDATE_ARIA=1 rewrites ${name})`,
+            ).toEqual(JSON.parse(readFileSync(file, 'utf8')));
+          },
+          TEST_MS,
+        );
+
+        it(
+          'has one h1, no skipped heading level, and a name on every form control',
+          async () => {
+            const { page } = loaded();
+            await injectAxe(page);
+            const found = await page.evaluate(() => {
+              // axe's own accessible-name computation (its internals, typed here).
+              const axe = (window as unknown as { axe: AxeNames }).axe;
+              const headings = [
+                ...document.querySelectorAll('h1, h2, h3, h4, h5, h6, [role="heading"]'),
+              ].map((h) => ({
+                level: Number(h.getAttribute('aria-level') ?? h.tagName.slice(1)),
+                text: (h.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 60),
+              }));
+              const seen = (el: Element | null) => {
+                const box = el?.getBoundingClientRect();
+                return !!el && el.checkVisibility() && !!box && box.width > 1 && box.height > 1;
+              };
+              axe.setup(document);
+              const controls = [
+                ...document.querySelectorAll<HTMLInputElement>(
+                  'input:not([type="hidden"], [type="submit"], [type="button"], [type="reset"], [type="image"]), select, textarea',
+                ),
+              ].map((el) => {
+                const node = axe.utils.getNodeFromTree(el);
+                const labelledBy = (el.getAttribute('aria-labelledby') ?? '')
+                  .split(/\s+/)
+                  .filter(Boolean)
+                  .map((id) => document.getElementById(id));
+                // In a table, the column's header is the visible label (the name adds the row).
+                const cell = el.closest('td');
+                const column =
+                  cell?.closest('table')?.tHead?.rows[0]?.cells[cell.cellIndex] ?? null;
+                return {
+                  control: `${el.tagName.toLowerCase()}[name="${el.name}"]${el.id ? `#${el.id}` : ''}`,
+                  name: node ? axe.commons.text.accessibleTextVirtual(node).trim() : '',
+                  shown: seen(el),
+                  visibleLabel: [...(el.labels ?? []), ...labelledBy, column].some(seen),
+                };
+              });
+              axe.teardown();
+              return { headings, controls };
+            });
+            const { headings, controls } = found;
+            expect(
+              headings.filter((h) => h.level === 1).map((h) => h.text),
+              `h1 of ${target.path}`,
+            ).toHaveLength(1);
+            const skips = headings
+              .map((h, i) => ({ h, before: headings[i - 1]?.level ?? 0 }))
+              .filter(({ h, before }) => h.level > before + 1)
+              .map(({ h, before }) => `h${h.level} “${h.text}” after h${before}`);
+            expect(skips, `skipped heading levels on ${target.path}`).toEqual([]);
+            expect(
+              controls.filter((c) => !c.name).map((c) => c.control),
+              `form controls without an accessible name on ${target.path}`,
+            ).toEqual([]);
+            expect(
+              controls.filter((c) => c.shown && !c.visibleLabel).map((c) => c.control),
+              `form controls without a visible label on ${target.path}`,
+            ).toEqual([]);
+          },
+          TEST_MS,
+        );
+
+        it(
+          'gives every chart role="img", a title, a description and a table of its points',
+          async () => {
+            const charts = await loaded().page.evaluate(() =>
+              [...document.querySelectorAll('svg')]
+                .filter((svg) => !svg.closest('[aria-hidden="true"]'))
+                .map((svg) => {
+                  const text = (ids: string | null) =>
+                    (ids ?? '')
+                      .split(/\s+/)
+                      .filter(Boolean)
+                      .map((id) => document.getElementById(id)?.textContent?.trim() ?? '')
+                      .join(' ')
+                      .trim();
+                  const table = svg.closest('figure')?.querySelector('table');
+                  return {
+                    role: svg.getAttribute('role'),
+                    title: text(svg.getAttribute('aria-labelledby')),
+                    description: text(svg.getAttribute('aria-describedby')),
+                    points: svg.dataset.points === undefined ? null : Number(svg.dataset.points),
+                    rows: table ? table.querySelectorAll('tbody tr').length : null,
+                  };
+                }),
+            );
+            for (const [i, chart] of charts.entries()) {
+              const which = `chart ${i + 1} of ${charts.length} on ${target.path}: ${JSON.stringify(chart)}`;
+              expect(chart.role, which).toBe('img');
+              expect(chart.title, which).not.toBe('');
+              expect(chart.description, which).not.toBe('');
+              expect(chart.points, which).not.toBeNull();
+              expect(chart.rows, `table rows of ${which}`).toBe(chart.points);
+            }
+          },
+          TEST_MS,
+        );
+
+        const confirms = target.submit?.confirms;
+        if (confirms) {
+          it(
+            `confirms the save in a status message: “${confirms}”`,
+            async () => {
+              const said = await loaded()
+                .page.locator('[role="status"], [aria-live="polite"]')
+                .allTextContents();
+              expect(
+                said.map((t) => t.trim().replace(/\s+/g, ' ')).filter((t) => t.includes(confirms)),
+                `status messages on ${target.path}: ${JSON.stringify(said)}`,
+              ).toHaveLength(1);
+            },
+            TEST_MS,
+          );
+        }
+
+        if (showsErrors(target)) {
+          it(
+            'moves focus to each field from its link in the error summary, by keyboard',
+            async () => {
+              const { page } = loaded();
+              const links = page.locator('.error-summary a');
+              const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+              expect(hrefs.length, `links in the error summary of ${target.path}`).toBeGreaterThan(
+                0,
+              );
+              for (const [i, href] of hrefs.entries()) {
+                await links.nth(i).focus();
+                await page.keyboard.press('Enter');
+                await expect
+                  .poll(() => page.evaluate(() => document.activeElement?.id ?? ''), {
+                    message: `focus after the error summary's link to ${href} on ${target.path}`,
+                    timeout: 5_000,
+                  })
+                  .toBe(href?.slice(1));
+              }
+            },
+            TEST_MS,
+          );
+        }
       });
 
       // Some rules (scrollable regions, reflow, target spacing) only fail once the page is narrow.
@@ -282,12 +691,23 @@ export function describePageChecks(
       });
 
       it(
-        'works without JavaScript: one h1',
+        showsErrors(target)
+          ? 'works without JavaScript: one h1, and focus on the error summary'
+          : 'works without JavaScript: one h1',
         async () => {
           const { page } = await open(target, { javaScriptEnabled: false });
           const h1 = page.locator('h1');
           expect(await h1.count(), `h1 elements on ${target.path} without JavaScript`).toBe(1);
           expect((await h1.textContent())?.trim()).toBeTruthy();
+          if (showsErrors(target)) {
+            // The summary's own autofocus attribute, not a script.
+            await expect
+              .poll(() => focusedElement(page), {
+                message: `focus on ${target.path} without JavaScript`,
+                timeout: 5_000,
+              })
+              .toBe('div.error-summary');
+          }
           await page.context().close();
         },
         TEST_MS,

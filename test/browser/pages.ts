@@ -2,9 +2,13 @@
  * Every page the browser suite opens (test/browser/page-checks.ts, split across
  * a11y.test.ts and a11y-more.test.ts): each is
  * loaded, checked with axe-core in light and dark, by keyboard, at 320 px and
- * without JavaScript. Adding a page is one line here; if it needs data, add
+ * without JavaScript, and for screen readers: its landmarks and headings
+ * against test/browser/__aria__/<name>.json (a new page: run once with
+ * PAVED_UPDATE_ARIA=1 and review the file), one h1, no skipped heading level,
+ * named form controls, charts with a table of their points, the error summary's
+ * focus and links. Adding a page is one line here; if it needs data, add
  * that data to seed.ts. Pages are opened signed in as the seed's admin unless
- * marked `anonymous`.
+ * marked `anonymous`, `asLeader` or `asDeveloper`. Names are unique (they name the file).
  * @example { path: '/teams/payments', name: 'team page' }
  */
 export interface PageCase {
@@ -18,15 +22,23 @@ export interface PageCase {
   anonymous?: boolean;
   /** Open it as the seed's leader instead of its admin (forms only deciders see). */
   asLeader?: boolean;
+  /** A 400 about the address itself, with no form to put right: no error summary to check. */
+  noFields?: boolean;
+  /** Open it as the seed's developer, who sees less than an admin (no edit or triage forms). */
+  asDeveloper?: boolean;
   /**
    * Then fill these fields of the form and submit it: the checks run on the
-   * page that answers (an error summary, a one-time secret), with this status.
+   * page that answers (an error summary, a one-time secret), with this status
+   * (a 303 is followed to its page). A select takes the option's value, radio
+   * buttons and checkboxes the value to check. `confirms` is the text the
+   * answering page must say in a status message (role="status").
    */
-  submit?: { form: string; fields: Record<string, string>; status: number };
+  submit?: { form: string; fields: Record<string, string>; status: number; confirms?: string };
 }
 
 export const pages: PageCase[] = [
   { path: '/', name: 'home' },
+  { path: '/', name: 'home for a developer', asDeveloper: true },
   { path: '/teams', name: 'teams list' },
   { path: '/teams/payments', name: 'team page' },
   { path: '/teams/developer-experience', name: 'team page without sub-teams or services' },
@@ -47,7 +59,12 @@ export const pages: PageCase[] = [
   {
     path: '/account',
     name: 'new token page',
-    submit: { form: 'form[action="/account/tokens"]', fields: { name: 'laptop' }, status: 201 },
+    submit: {
+      form: 'form[action="/account/tokens"]',
+      fields: { name: 'laptop' },
+      status: 201,
+      confirms: 'Token “laptop” is ready',
+    },
   },
   {
     path: '/account',
@@ -76,6 +93,11 @@ export const pages: PageCase[] = [
     status: 400,
   },
   { path: '/capabilities/secrets-vault', name: 'mandatory capability page' },
+  {
+    path: '/capabilities/secrets-vault',
+    name: 'mandatory capability page for a developer',
+    asDeveloper: true,
+  },
   { path: '/capabilities/deploy-pipeline', name: 'optional capability page with figures' },
   { path: '/capabilities/new', name: 'add a capability form' },
   { path: '/capabilities/deploy-pipeline/edit', name: 'edit a capability form' },
@@ -124,6 +146,7 @@ export const pages: PageCase[] = [
   { path: '/decisions', name: 'decision log' },
   { path: '/decision-rights', name: 'decision rights with the admin’s forms' },
   { path: '/roadmap', name: 'roadmap with both sides and the balance' },
+  { path: '/roadmap', name: 'roadmap for a developer', asDeveloper: true },
   { path: '/roadmap/{roadmapProposalId}', name: 'roadmap proposal open for comment' },
   {
     path: '/roadmap/{roadmapProposalId}',
@@ -187,6 +210,7 @@ export const pages: PageCase[] = [
     },
   },
   { path: '/feedback', name: 'feedback board with the responsiveness figures' },
+  { path: '/feedback', name: 'feedback board for a developer', asDeveloper: true },
   {
     path: '/feedback?status=new&sort=oldest-unacknowledged',
     name: 'feedback board filtered and sorted',
@@ -218,6 +242,16 @@ export const pages: PageCase[] = [
   { path: '/feedback/triage', name: 'feedback triage queue' },
   { path: '/feedback/overdue', name: 'overdue feedback' },
   { path: '/inbox', name: 'inbox with unread news and the email preference' },
+  {
+    path: '/inbox',
+    name: 'inbox after saving the email preference',
+    submit: {
+      form: 'form[action="/inbox/preferences"]',
+      fields: { emailMode: 'immediate' },
+      status: 303,
+      confirms: 'Your email preference is saved.',
+    },
+  },
   { path: '/admin/webhooks', name: 'webhook settings with the allow-list' },
   {
     path: '/admin/webhooks',
@@ -231,6 +265,7 @@ export const pages: PageCase[] = [
   { path: '/admin/webhooks/{webhookId}', name: 'webhook with its delivery log' },
   { path: '/admin/webhooks/{webhookId}/delete', name: 'delete webhook confirmation' },
   { path: '/surveys', name: 'survey list with answers still missing per team' },
+  { path: '/surveys', name: 'survey list for a developer', asDeveloper: true },
   { path: '/surveys/new', name: 'create a survey form' },
   {
     path: '/surveys/new',
@@ -239,6 +274,16 @@ export const pages: PageCase[] = [
   },
   { path: '/surveys/{draftSurveyId}', name: 'draft survey page' },
   { path: '/surveys/{draftSurveyId}/edit', name: 'edit a draft survey form' },
+  {
+    path: '/surveys/{draftSurveyId}/edit',
+    name: 'draft survey page after saving its edit',
+    submit: {
+      form: 'form[action$="/edit"]',
+      fields: {},
+      status: 303,
+      confirms: 'Your changes to the draft are saved.',
+    },
+  },
   { path: '/surveys/{draftSurveyId}/open', name: 'open a survey confirmation' },
   { path: '/surveys/{openSurveyId}', name: 'survey answer form' },
   {
@@ -327,5 +372,5 @@ export const pages: PageCase[] = [
   { path: '/insights', name: 'insights index' },
   { path: '/report/2026-Q3', name: 'quarterly report' },
   { path: '/report/quarters', name: 'quarterly reports list' },
-  { path: '/report/2026-11', name: 'quarterly report of a month', status: 400 },
+  { path: '/report/2026-11', name: 'quarterly report of a month', status: 400, noFields: true },
 ];
