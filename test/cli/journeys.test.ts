@@ -300,6 +300,9 @@ describe('CLI journeys against a real server', () => {
     );
     const reason = reasons.find((r) => r.key === 'too-slow') ?? reasons[0]!;
     const slug = await adoptedOptional(team);
+    const leftBefore = json<{ adoption: { left: number } }>(
+      await paved('developer', ['capability', 'show', slug, '--json']),
+    ).adoption.left;
     const left = json<{ id: string; from: string; to: string; reason: string; team: string }>(
       await paved('developer', [
         'capability',
@@ -330,6 +333,11 @@ describe('CLI journeys against a real server', () => {
     });
 
     const show = await paved('developer', ['capability', 'show', slug]);
+    const counts = json<{ adoption: Record<string, number> }>(
+      await paved('developer', ['capability', 'show', slug, '--json']),
+    ).adoption;
+    expect(counts.left).toBe(leftBefore + 1);
+    expect(show.stdout).toContain(`adopted ${counts.adopted} · left ${counts.left}`);
     expectReadable(show.stdout);
     expect(show.stdout).toMatch(/Teams by state/);
     const reasonsTable = await paved('developer', ['capability', 'reasons']);
@@ -370,6 +378,33 @@ describe('CLI journeys against a real server', () => {
       .where('id', '=', asked.id)
       .executeTakeFirstOrThrow();
     expect(stored).toMatchObject({ status: 'pending', kind: 'exception' });
+
+    // Without --json: the id alone on stdout (for $(…)), what happened on stderr.
+    const challenge = await paved('developer', [
+      'exception',
+      'request',
+      target,
+      '--team',
+      team,
+      '--policy-change',
+      '--justification',
+      'Batch jobs should be covered by the policy, not excepted one by one.',
+    ]);
+    expect(challenge.code, challenge.stderr).toBe(0);
+    const challengeId = challenge.stdout.trim();
+    expect(challengeId).toMatch(/^[\w-]{16}$/);
+    expect(challenge.stderr).toMatch(
+      new RegExp(
+        `^Asked for a policy change for ${target} for ${team}: request ${challengeId}, pending\\.`,
+      ),
+    );
+    expect(
+      await db.db
+        .selectFrom('exceptions')
+        .select(['kind', 'status'])
+        .where('id', '=', challengeId)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ kind: 'policy-change', status: 'pending' });
 
     const list = await paved('developer', ['exception', 'list', '--team', team]);
     expectReadable(list.stdout);
