@@ -439,7 +439,7 @@ export async function actorFor(suite: BrowserSuite, way: Way, userId: string): P
   }
 
   function expectGood(s: Stop) {
-    expect(s.problems, `focus on ${s.what} at ${where()}`).toEqual([]);
+    expect(s.problems, `focus on ${s.what} at ${where()}: ${s.problems.join('; ')}`).toEqual([]);
   }
 
   async function expectSkipLink(when: string) {
@@ -493,13 +493,16 @@ export async function actorFor(suite: BrowserSuite, way: Way, userId: string): P
         ).__paved.reflow(),
       );
       expect(fontSize, `the text size at ${where()}`).toBe('32px');
-      expect(problems, `at 320 px with 200 % text, ${where()}`).toEqual([]);
+      expect(problems, `at 320 px with 200 % text, ${where()}: ${problems.join('; ')}`).toEqual([]);
     }
     if (way === 'forced-colours') {
       const problems = await page.evaluate(() =>
         (window as unknown as { __paved: { stillness: () => string[] } }).__paved.stillness(),
       );
-      expect(problems, `in forced colours with reduced motion, ${where()}`).toEqual([]);
+      expect(
+        problems,
+        `in forced colours with reduced motion, ${where()}: ${problems.join('; ')}`,
+      ).toEqual([]);
     }
     if (byKeyboard) await walk();
   }

@@ -385,9 +385,14 @@ const timeoutFor = (way: Way) => (way === 'slow-link' ? TEST_MS * 2 : TEST_MS);
 
 /**
  * One seeded server and browser for some journeys, each run once in every way.
- * Skips without Chromium, and fails instead with CI=true.
+ * `more` adds tests that need the same server. Skips without Chromium, and
+ * fails instead with CI=true.
  */
-export function describeJourneys(title: string, list: readonly Journey[]): void {
+export function describeJourneys(
+  title: string,
+  list: readonly Journey[],
+  more?: (suite: () => BrowserSuite) => void,
+): void {
   const availability = browserAvailability();
   if (availability === 'skip') {
     describe.skip(`${title} — skipped: ${skipReason}`, () => {
@@ -431,6 +436,11 @@ export function describeJourneys(title: string, list: readonly Journey[]): void 
           timeoutFor(way),
         );
       }
+    });
+
+    more?.(() => {
+      if (!suite) throw new Error('Chromium or the server did not start (see above).');
+      return suite;
     });
   });
 }
