@@ -156,6 +156,14 @@ const COMMAND_HELP: readonly (readonly [term: string, description: string])[] = 
   ['person', 'people in the organisation (operators, local database)'],
 ];
 
+/** How wide help is wrapped: COLUMNS when set, else the terminal's width, else 80. */
+function helpWidth(io: Io): number {
+  const columns = Number(io.env.COLUMNS);
+  if (Number.isInteger(columns) && columns >= 40) return columns;
+  const tty = io.isTty ? process.stdout.columns : 0;
+  return tty && tty >= 40 ? tty : 80;
+}
+
 /** The command `argv` runs (`paved help feedback` runs feedback's help), if any. */
 function commandOf(argv: readonly string[]): string | undefined {
   const words = argv.filter((a) => !a.startsWith('-'));
@@ -174,7 +182,13 @@ export async function buildProgram(io: Io, argv?: readonly string[]): Promise<Co
     .option('--no-input', 'never ask: fail at once (exit 2) when an answer or --force is missing')
     .addHelpText('after', HELP_FOOTER)
     .showHelpAfterError('(run paved help for the commands)')
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .configureOutput({
+      writeOut: (s) => io.out(s.trimEnd()),
+      writeErr: (s) => io.err(s.trimEnd()),
+      // COLUMNS, else the terminal's width, else 80 (a terminal may report 0).
+      getOutHelpWidth: () => helpWidth(io),
+      getErrHelpWidth: () => helpWidth(io),
+    })
     .exitOverride()
     .hook('preAction', (root, action) => {
       // The root owns --no-input, before or after the command; a command that
