@@ -116,7 +116,10 @@ const COMMAND_HELP: readonly (readonly [term: string, description: string])[] = 
     'inbox [options]',
     'your notifications: status changes on feedback you follow (calls the paved API)',
   ],
-  ['event', 'send deploys, pull requests, incidents and other events (calls the paved API)'],
+  [
+    'event',
+    'send deploys, pull requests, incidents and other events (calls the paved API); operators prune old ones',
+  ],
   ['source', 'manage ingest sources and their tokens in the local database (operators)'],
   [
     'figures',

@@ -296,5 +296,5 @@ export function formatTable(
 
 /** Adds `--json` to a command that prints data. */
 export function withJson(cmd: Command): Command {
-  return cmd.option('--json', 'print JSON for scripts instead of a table');
+  return cmd.option('--json', 'print the result as JSON, for scripts');
 }

@@ -304,7 +304,7 @@ export function registerFeedbackCli(program: Command, io: Io): void {
       .option('--force', 'merge without asking (needed when input is not a terminal)')
       .addHelpText(
         'after',
-        '\nExample:\n  paved feedback merge fb_2 --into fb_1 --note "Same request as fb_1" --force',
+        '\nExample:\n  paved feedback merge <duplicate> --into <original> --note "Same ask" --force',
       ),
   ).action(
     async (id: string, opts: { into?: string; note?: string; force?: boolean; json?: boolean }) => {

@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import { type Command, Option } from 'commander';
 import { fetchAll, formatDate, printJson, wrap } from '../capabilities/cli-support.ts';
-import { bold, CliError, EXIT, formatTable, type Io, withJson } from '../core/cli.ts';
+import { bold, CliError, canPrompt, EXIT, formatTable, type Io, withJson } from '../core/cli.ts';
 import { apiClient } from '../core/client.ts';
 import type { BetaDetailSchema, BetaSummarySchema, MembershipSchema } from './betas-api-schemas.ts';
 import {
@@ -42,7 +42,7 @@ async function fill(
     return v === undefined || (typeof v === 'string' && !v.trim());
   });
   if (missing.length === 0) return;
-  const ask = opts.input !== false && io.stdin?.isTty && io.stdin.readLine;
+  const ask = opts.input !== false && canPrompt(io) && io.stdin?.readLine;
   if (!ask) {
     const flags = missing.map((n) => n.flag);
     const list =

@@ -270,7 +270,11 @@ function registerForget(program: Command, io: Io): void {
 function registerPrune(program: Command, io: Io): void {
   const event =
     program.commands.find((c) => c.name() === 'event') ??
-    program.command('event').description('events sent to paved');
+    program
+      .command('event')
+      .description(
+        'send deploys, pull requests, incidents and other events (calls the paved API); operators prune old ones',
+      );
   withJson(
     event
       .command('prune')

@@ -2,7 +2,7 @@
 // whether to ask for what is missing, and lists in words.
 
 import { readFileSync } from 'node:fs';
-import { CliError, EXIT, type Io } from '../core/cli.ts';
+import { CliError, canPrompt, EXIT, type Io } from '../core/cli.ts';
 
 /** Reads a JSON file (or standard input for `-`) for `--file`. */
 export async function readJsonFile(io: Io, file: string): Promise<Record<string, unknown>> {
@@ -32,7 +32,7 @@ export async function readJsonFile(io: Io, file: string): Promise<Record<string,
 
 /** Whether the command may ask for what is missing: a terminal, and --no-input not given. */
 export function canAsk(io: Io, input: boolean): boolean {
-  return input && Boolean(io.stdin?.isTty && io.stdin.readLine);
+  return input && canPrompt(io);
 }
 
 /** `a, b and c` */

@@ -31,7 +31,9 @@ const BYTE_BUDGET = MAX_BYTES - 64 * 1024;
 export function registerSignalsCli(program: Command, io: Io): void {
   const event = program
     .command('event')
-    .description('send deploys, pull requests, incidents and other events (calls the paved API)');
+    .description(
+      'send deploys, pull requests, incidents and other events (calls the paved API); operators prune old ones',
+    );
   registerSend(event, io);
   registerDeploy(event, io);
   registerSourceCommands(program, io);

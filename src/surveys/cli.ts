@@ -9,6 +9,7 @@ import { fetchAll, printJson, wrap } from '../capabilities/cli-support.ts';
 import {
   bold,
   CliError,
+  canPrompt,
   confirmOrForce,
   EXIT,
   formatTable,
@@ -720,7 +721,7 @@ export function registerSurveysCli(program: Command, io: Io): void {
       .option('--no-input', 'never ask; fail unless the answers are given'),
   ).action(async (id: string, opts: AnswerOpts) => {
     const given = hasAnswerFlags(opts);
-    const interactive = !given && opts.input && Boolean(io.stdin?.isTty && io.stdin.readLine);
+    const interactive = !given && opts.input && canPrompt(io);
     if (!given && !interactive) {
       throw new CliError(
         `No answers given${opts.input ? ' and this is not a terminal' : ' and --no-input is set'}: pass ${ANSWER_FLAGS}.`,
