@@ -174,7 +174,8 @@ export async function seedBrowserFeedback(
   });
   await db
     .updateTable('notifications')
-    .set({ read_at: at(-1), email_status: 'skipped' })
+    // Older than the other, so the inbox's order does not hang on two inserts' clock.
+    .set({ read_at: at(-1), email_status: 'skipped', created_at: at(-2) })
     .where('link', '=', `/feedback/${shipped}`)
     .execute();
 

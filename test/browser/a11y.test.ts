@@ -1,12 +1,20 @@
+import { readdirSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { TEST_MS } from './harness.ts';
-import { describePageChecks, pagesOf } from './page-checks.ts';
+import { ariaDir, describePageChecks, pagesOf, slugOf } from './page-checks.ts';
+import { pages } from './pages.ts';
 import { browserAdmin } from './seed.ts';
 
 // The browser suite, first half of pages.ts (the rest is in a11y-more.test.ts).
 // Adding a page is one line in pages.ts.
 
 describePageChecks('browser suite (1 of 2)', pagesOf(0), (suite) => {
+  it('keeps a stored outline in __aria__ only for pages in the list', () => {
+    const stored = readdirSync(ariaDir).filter((f) => f.endsWith('.json'));
+    const listed = new Set(pages.map((p) => `${slugOf(p)}.json`));
+    expect(stored.filter((f) => !listed.has(f))).toEqual([]);
+  });
+
   it(
     'signs in through the form, without JavaScript, and lands on the page asked for',
     async () => {
