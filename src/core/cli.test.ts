@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  askChoice,
   bold,
   CliError,
   canPrompt,
@@ -164,5 +165,27 @@ describe('canPrompt and confirmOrForce', () => {
       exitCode: 2,
     });
     expect(quiet.asked).toEqual([]);
+  });
+});
+
+describe('askChoice', () => {
+  it('numbers the choices one a line in accessible mode and takes a number or the word', async () => {
+    const seven = typing('2');
+    const accessible = io({ stdin: seven, env: { ACCESSIBLE: '1' } });
+    expect(await askChoice(accessible, 'Kind', ['interview', 'shadowing', 'usability'])).toBe(
+      'shadowing',
+    );
+    expect(accessible.raw()).toBe('Kind:\n  1. interview\n  2. shadowing\n  3. usability\n');
+    expect(seven.asked).toEqual(['Type a number from 1 to 3: ']);
+
+    const word = typing(' usability ');
+    const plain = io({ stdin: word });
+    expect(await askChoice(plain, 'Kind', ['interview', 'shadowing', 'usability'])).toBe(
+      'usability',
+    );
+    expect(word.asked).toEqual(['Kind (interview, shadowing, usability): ']);
+    expect(plain.raw()).toBe('');
+    expect(await askChoice(io({ stdin: typing('9') }), 'Kind', ['a', 'b'])).toBe('9');
+    expect(await askChoice(io({ stdin: typing(null) }), 'Kind', ['a', 'b'])).toBeNull();
   });
 });

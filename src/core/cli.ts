@@ -179,6 +179,32 @@ export async function confirmOrForce(
   if (answer?.trim().toLowerCase() !== 'yes') throw new CliError('Stopped; nothing was changed.');
 }
 
+/**
+ * Asks for one of `choices` on a terminal (the caller checks canPrompt). In
+ * accessible mode the choices come as a numbered list, one a line; a number
+ * or the choice itself is taken either way. The typed text when it matches
+ * neither (the caller's validation says what is wrong), null when input ends.
+ */
+export async function askChoice(
+  io: Io,
+  question: string,
+  choices: readonly string[],
+): Promise<string | null> {
+  const readLine = io.stdin!.readLine!;
+  let answer: string | null;
+  if (isAccessible(io)) {
+    io.err(`${question}:`);
+    choices.forEach((c, i) => io.err(`  ${i + 1}. ${c}`));
+    answer = await readLine(`Type a number from 1 to ${choices.length}: `);
+  } else {
+    answer = await readLine(`${question} (${choices.join(', ')}): `);
+  }
+  if (answer === null) return null;
+  const text = answer.trim();
+  const n = /^\d+$/.test(text) ? Number(text) : 0;
+  return n >= 1 && n <= choices.length ? choices[n - 1]! : text;
+}
+
 /** Adds `--force` to a command that asks before it deletes or replaces something. */
 export function withForce(cmd: Command, what: string): Command {
   return cmd.option('--force', `${what} without asking (needed when input is not a terminal)`);

@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import { type Command, Option } from 'commander';
 import { fetchAll, formatDate, printJson, wrap } from '../capabilities/cli-support.ts';
-import { bold, CliError, EXIT, formatTable, type Io, withJson } from '../core/cli.ts';
+import { askChoice, bold, CliError, EXIT, formatTable, type Io, withJson } from '../core/cli.ts';
 import { apiClient } from '../core/client.ts';
 import type { NoteSchema, NoteSummarySchema, SynthesisSchema } from './api-schemas.ts';
 import { registerOfficeHoursCli } from './cli-office-hours.ts';
@@ -82,7 +82,7 @@ async function noteBody(io: Io, opts: AddOpts): Promise<Record<string, unknown>>
     );
   }
   const ask = io.stdin!.readLine!;
-  if (!body.kind) body.kind = (await ask(`Kind (${NOTE_KINDS.join(', ')}): `))?.trim() ?? '';
+  if (!body.kind) body.kind = (await askChoice(io, 'Kind', NOTE_KINDS)) ?? '';
   if (!body.workflow)
     body.workflow = (await ask('Workflow, like "deploy a service": '))?.trim() ?? '';
   if (!Array.isArray(body.steps) || body.steps.length === 0) {
