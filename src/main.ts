@@ -19,8 +19,9 @@ Conventions:
 
 Accessible mode:
   ACCESSIBLE=1, or "accessible": true in ~/.config/paved/config.json
-  ($XDG_CONFIG_HOME/paved/config.json), numbers every prompt and its choices
-  and prints progress as plain lines after a static "Working…" line.
+  ($XDG_CONFIG_HOME/paved/config.json), numbers a survey's questions and the
+  choices of every question that has them, and prints progress as plain
+  lines after a static "Working…" line.
 
 Exit codes:
   0  success
