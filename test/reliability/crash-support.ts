@@ -167,15 +167,21 @@ export async function untilAnswered(
   base: () => string | null,
   path: string,
   init: Parameters<typeof send>[2],
-  opts: { onRetry?: (reply: Reply) => void; giveUpAfterMs?: number } = {},
+  opts: {
+    onRetry?: (reply: Reply) => void;
+    giveUpAfterMs?: number;
+    /** While this says true (servers are still being killed), the wait before giving up does not start. */
+    stillCrashing?: () => boolean;
+  } = {},
 ): Promise<{ status: number; body: unknown; attempts: number }> {
-  const started = Date.now();
+  let started = Date.now();
   for (let attempts = 1; ; attempts++) {
     const url = base();
     const reply: Reply = url ? await send(url, path, init) : { lost: true, error: 'no server' };
     if (!reply.lost && reply.status < 500 && reply.status !== 429) {
       return { status: reply.status, body: reply.body, attempts };
     }
+    if (opts.stillCrashing?.()) started = Date.now();
     if (Date.now() - started > (opts.giveUpAfterMs ?? 180_000)) {
       throw new Error(
         `${init.method} ${path}: no answer after ${attempts} tries: ${reply.lost ? reply.error : `${reply.status} ${JSON.stringify(reply.body)}`}`,
