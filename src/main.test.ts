@@ -49,6 +49,29 @@ describe('paved CLI', () => {
     expect(io.stdout()).toBe('');
   });
 
+  it('says every usage error in one line on stderr, with any suggestion and where help is', async () => {
+    const cases: Array<[string[], string]> = [
+      [
+        ['feedbak'],
+        "paved: unknown command 'feedbak' (Did you mean feedback?). See paved help, or --help after a command.\n",
+      ],
+      [
+        ['feedback', 'add', '--kind', 'nope'],
+        "paved: option '--kind <kind>' argument 'nope' is invalid. Allowed choices are problem, idea, question, praise. See paved help, or --help after a command.\n",
+      ],
+      [
+        ['pulse', 'ci-runners'],
+        "paved: missing required argument 'rating'. See paved help, or --help after a command.\n",
+      ],
+    ];
+    for (const [argv, line] of cases) {
+      const io = captureIo();
+      expect(await run(argv, io), argv.join(' ')).toBe(2);
+      expect(io.stderr(), argv.join(' ')).toBe(line);
+      expect(io.stdout(), argv.join(' ')).toBe('');
+    }
+  });
+
   it('exits 1 naming the variable when the configuration is bad', async () => {
     const io = captureIo({ PAVED_PORT: 'eighty' });
     expect(await run(['migrate'], io)).toBe(1);

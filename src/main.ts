@@ -179,16 +179,34 @@ function commandOf(argv: readonly string[]): string | undefined {
  * `argv`, only the areas of the command it runs are loaded, and the
  * top-level help lists the others from COMMAND_HELP; without it, every area.
  */
+/**
+ * A usage error of the command-line parser as one line: `paved: ` instead of
+ * `error: `, any suggestion on the same line, and where help is.
+ * @example usageErrorLine("error: unknown command 'vot'\n(Did you mean vote?)\n")
+ * // "paved: unknown command 'vot' (Did you mean vote?). See paved help, or --help after a command."
+ */
+export function usageErrorLine(message: string): string {
+  const text = message
+    .replace(/^error: /, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ')
+    .replace(/[.\s]*$/, '');
+  return `paved: ${text}. See paved help, or --help after a command.`;
+}
+
 export async function buildProgram(io: Io, argv?: readonly string[]): Promise<Command> {
   const program = new Command('paved')
     .description('paved: run your internal developer platform as a product')
     .version(pkg.version, '-V, --version', 'print the version')
     .option('--no-input', 'never ask: fail at once (exit 2) when an answer or --force is missing')
     .addHelpText('after', HELP_FOOTER)
-    .showHelpAfterError('(run paved help for the commands)')
     .configureOutput({
       writeOut: (s) => io.out(s.trimEnd()),
       writeErr: (s) => io.err(s.trimEnd()),
+      // Usage errors in one line, like every other error, saying where help is.
+      outputError: (s) => io.err(usageErrorLine(s)),
       // COLUMNS, else the terminal's width, else 80 (a terminal may report 0).
       getOutHelpWidth: () => helpWidth(io),
       getErrHelpWidth: () => helpWidth(io),

@@ -382,7 +382,7 @@ describeEngines('capabilities CLI', (handle) => {
       'platform',
     ]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('Your role cannot do this.');
+    expect(refused.stderr).toContain('Run paved whoami to see your role; an admin can change it.');
     const set = await paved(people.admin, [
       'decision-rights',
       'set',

@@ -124,7 +124,7 @@ describe('API client', () => {
     }
     expect(messages).toEqual([
       'The token is unknown, expired or revoked. Run paved login again, or check PAVED_TOKEN.',
-      'You do not have permission to do this. Your role cannot do this.',
+      'You do not have permission to do this. Run paved whoami to see your role; an admin can change it.',
       'The request has 1 invalid field: email. (email: Enter an email address)',
       'There is already an account for a@example.com.',
       'Something went wrong on our side. The server logged the error; try again later or tell your paved operator.',

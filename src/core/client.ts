@@ -151,7 +151,8 @@ export interface ApiClient {
 /** What to do next, by status; the problem's detail says what went wrong. */
 const NEXT_STEP: Record<number, string> = {
   401: 'Run paved login again, or check PAVED_TOKEN.',
-  403: 'Your role cannot do this.',
+  403: 'Run paved whoami to see your role; an admin can change it.',
+  404: 'Check the id or name (the list commands show them).',
   429: 'Wait a little and try again.',
 };
 
@@ -235,8 +236,9 @@ function failureMessage(status: number, url: string, problem: Problem | undefine
     .filter((e) => e.message !== what)
     .map((e) => `${e.path}: ${e.message}`)
     .join('; ');
+  // Without a problem body the 404 is not paved's: the line above says what to check.
   const next =
-    NEXT_STEP[status] ??
+    (problem ? NEXT_STEP[status] : status === 404 ? '' : NEXT_STEP[status]) ??
     (status >= 500
       ? 'The server logged the error; try again later or tell your paved operator.'
       : '');

@@ -170,7 +170,7 @@ describeEngines('feedback CLI', (handle) => {
         people.ada,
         ['feedback', 'status', id, 'acknowledged', '--note', 'x'],
         1,
-        /Your role cannot do this/,
+        /Run paved whoami to see your role/,
       ],
       [people.ada, ['feedback', 'show', 'missing'], 1, /no such feedback/],
       [people.ada, ['feedback', 'list', '--limit', '0'], 2, /--limit/],

@@ -175,7 +175,7 @@ describeEngines('research and office-hours CLI', (handle) => {
     expect(fits80(s.stdout)).toBe(true);
     const dev = await paved(people.ada, ['research', 'synthesis']);
     expect(dev.code).toBe(1);
-    expect(dev.stderr).toContain('Your role cannot do this.');
+    expect(dev.stderr).toContain('Run paved whoami to see your role; an admin can change it.');
   });
 
   it('records office hours from flags and prints the figures with the interval', async () => {

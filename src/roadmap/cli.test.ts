@@ -120,7 +120,9 @@ describeEngines('roadmap CLI', (handle) => {
     expect(late.stderr.split('\n').filter(Boolean)).toHaveLength(1);
     const missing = await paved(people.alan, ['roadmap', 'show', 'nope']);
     expect(missing).toMatchObject({ code: 1, stdout: '' });
-    expect(missing.stderr).toBe('paved: There is no such roadmap item.\n');
+    expect(missing.stderr).toBe(
+      'paved: There is no such roadmap item. Check the id or name (the list commands show them).\n',
+    );
   });
 
   it('prints the changelog with what was said, and breaking changes only on request', async () => {

@@ -150,7 +150,7 @@ describeEngines('figures CLI', (handle) => {
       'lead-time',
     ]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('Your role cannot do this.');
+    expect(refused.stderr).toContain('Run paved whoami to see your role; an admin can change it.');
     const set = await paved(barbara, [
       'figures',
       'value',

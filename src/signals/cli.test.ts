@@ -174,7 +174,7 @@ describeEngines('signals CLI', (handle) => {
     const developer = await signIn(handle(), 'developer');
     const refused = await paved(developer.token, args);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/Your role cannot do this/);
+    expect(refused.stderr).toMatch(/Run paved whoami to see your role/);
   });
 });
 

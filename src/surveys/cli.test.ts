@@ -134,7 +134,7 @@ describeEngines('surveys CLI', (handle) => {
       '2027-Q1',
     ]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('Your role cannot do this.');
+    expect(refused.stderr).toContain('Run paved whoami to see your role; an admin can change it.');
     const badQuestion = await paved(seed.users.barbara, [
       'survey',
       'create',

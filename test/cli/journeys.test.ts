@@ -702,7 +702,7 @@ describe('CLI journeys against a real server', () => {
     expectOneLineError(
       await paved('developer', ['feedback', 'status', original, 'shipped', '--note', 'Done.']),
       1,
-      /Your role cannot do this/,
+      /Run paved whoami to see your role/,
     );
     expectOneLineError(
       await paved('platform', ['feedback', 'status', original, 'finished', '--note', 'Done.']),
