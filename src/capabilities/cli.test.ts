@@ -232,7 +232,11 @@ describeEngines('capabilities CLI', (handle) => {
     expect(other.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(other.stderr).toContain('your own team and its sub-teams');
     const unknown = await paved(people.ada, ['capability', 'show', 'nope']);
-    expect(unknown).toMatchObject({ code: 1, stderr: 'paved: There is no capability "nope".\n' });
+    expect(unknown).toMatchObject({
+      code: 1,
+      stderr:
+        'paved: There is no capability "nope". Check the id or name (the list commands show them).\n',
+    });
     expect(await handle().db.selectFrom('adoption_events').selectAll().execute()).toHaveLength(3);
 
     const reasons = await paved(people.ada, ['capability', 'reasons']);
