@@ -194,7 +194,7 @@ export async function askChoice(
   let answer: string | null;
   if (isAccessible(io)) {
     io.err(`${question}:`);
-    choices.forEach((c, i) => io.err(`  ${i + 1}. ${c}`));
+    for (const [i, c] of choices.entries()) io.err(`  ${i + 1}. ${c}`);
     answer = await readLine(`Type a number from 1 to ${choices.length}: `);
   } else {
     answer = await readLine(`${question} (${choices.join(', ')}): `);
