@@ -24,6 +24,8 @@ export interface EmailDeliveryDeps {
   mailer: Mailer | null;
   baseUrl: string;
   log?: Logger;
+  /** Notifications claimed at once (EMAIL_CLAIM unless given). */
+  claim?: number;
 }
 
 export interface EmailDeliveryResult {
@@ -66,7 +68,7 @@ export async function deliverEmails(
     result.skipped += batch.skipped;
     result.failed += batch.failed;
     // Failed sends wait for their next attempt, so a full claim always means more are due.
-    if (batch.claimed < EMAIL_CLAIM) return result;
+    if (batch.claimed < (deps.claim ?? EMAIL_CLAIM)) return result;
   }
 }
 
@@ -89,7 +91,7 @@ async function deliverEmailBatch(
   const { token, ids } = await claimEmails(deps.handle, {
     now,
     digestCutoff: digestCutoff(now, hour),
-    limit: EMAIL_CLAIM,
+    limit: deps.claim ?? EMAIL_CLAIM,
   });
   result.claimed = ids.length;
   if (ids.length === 0) return result;
