@@ -278,6 +278,22 @@ const PAGE_LIB = `(() => {
       const skipLink = a.tagName === 'A' && a.getAttribute('href') === '#main';
       return { end: false, reached, what: describe(a), problems, skipLink };
     },
+    /**
+     * Whether the stops walked so far come in the order of the page (each
+     * after the one before it), and no tabindex above 0 reorders them.
+     */
+    orderProblems() {
+      const problems = [];
+      for (let i = 1; i < order.length; i++) {
+        if (!(order[i - 1].compareDocumentPosition(order[i]) & Node.DOCUMENT_POSITION_FOLLOWING)) {
+          problems.push(describe(order[i]) + ' comes after ' + describe(order[i - 1]) + ' by Tab but before it on the page');
+        }
+      }
+      for (const el of document.querySelectorAll('[tabindex]')) {
+        if (Number(el.getAttribute('tabindex')) > 0) problems.push(describe(el) + ' has tabindex ' + el.getAttribute('tabindex'));
+      }
+      return problems;
+    },
     /** Sideways scrolling outside data tables, and text cut off by overflow. */
     reflow() {
       const limit = innerWidth;
@@ -470,6 +486,11 @@ export async function actorFor(suite: BrowserSuite, way: Way, userId: string): P
       expectGood(s);
       await page.keyboard.press('Tab');
     }
+    // Focus order follows the page: each stop after the one before it.
+    const disorder = await page.evaluate(() =>
+      (window as unknown as { __paved: { orderProblems: () => string[] } }).__paved.orderProblems(),
+    );
+    expect(disorder, `focus order at ${where()}: ${disorder.join('; ')}`).toEqual([]);
     await page.keyboard.press('Tab');
     await expectSkipLink('Tab after the last stop');
     await page.keyboard.press('Enter');

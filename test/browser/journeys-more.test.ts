@@ -12,7 +12,8 @@ import {
 // The second half of the main journeys (journeys.test.ts runs the first),
 // each in every way of working: see journeys.ts and journey-kit.ts. Then the
 // ways' own checks are shown to catch what they are for, on a page made to
-// fail them with one rule added to the stylesheet it is served.
+// fail them with one rule added to the stylesheet it is served (or, for the
+// focus order, one attribute added to the page).
 describeJourneys(
   'more main journeys in every way of working',
   [roadmapJourney, pulseJourney, triageJourney, reportJourney],
@@ -52,6 +53,25 @@ describeJourneys(
           await route.fulfill({ response, body: `${await response.text()}\n${rule}\n` });
         });
         await expect(actor.go('/insights')).rejects.toThrow(failure);
+        await actor.page.context().close();
+      },
+      TEST_MS,
+    );
+
+    it(
+      'the keyboard way fails a page whose Tab order is not the order of the page',
+      async () => {
+        const actor = await actorFor(suite(), 'keyboard', suite().seed.adminId);
+        await actor.page.route(/\/insights$/, async (route) => {
+          const response = await route.fetch();
+          const html = await response.text();
+          expect(html).toContain('<a class="skip-link" href="#main">');
+          await route.fulfill({
+            response,
+            body: html.replace('<a class="skip-link"', '<a class="skip-link" tabindex="1"'),
+          });
+        });
+        await expect(actor.go('/insights')).rejects.toThrow(/has tabindex 1/);
         await actor.page.context().close();
       },
       TEST_MS,
