@@ -5,6 +5,7 @@
 
 import { existsSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { loadConfig } from '../../src/core/config.ts';
 import { sessionCookieName } from '../../src/core/http/auth.ts';
 import type { Deps } from '../../src/core/http/env.ts';
@@ -143,4 +144,45 @@ export async function startBrowserSuite(): Promise<BrowserSuite> {
     await database.close();
     throw error;
   }
+}
+
+/**
+ * A describe block with one seeded server and Chromium for its tests, which
+ * `body` reaches through `suite()`. Without Chromium it is skipped, saying
+ * why; with CI=true it fails instead, since CI must never skip it.
+ */
+export function describeWithBrowser(
+  title: string,
+  body: (suite: () => BrowserSuite) => void,
+): void {
+  const availability = browserAvailability();
+  if (availability === 'skip') {
+    describe.skip(`${title} — skipped: ${skipReason}`, () => {
+      it('runs in Chromium', () => {});
+    });
+    return;
+  }
+  if (availability === 'fail') {
+    describe(title, () => {
+      it('has Chromium, which CI=true requires', () => {
+        throw new Error(missingInCi);
+      });
+    });
+    return;
+  }
+  describe(title, () => {
+    let started: BrowserSuite | undefined;
+    beforeAll(async () => {
+      started = await startBrowserSuite();
+    });
+    afterAll(async () => {
+      await started?.close();
+    });
+    body(() => {
+      if (!started) {
+        throw new Error('Chromium or the server did not start (see the beforeAll error above).');
+      }
+      return started;
+    });
+  });
 }

@@ -5,17 +5,10 @@
 // the page it leads to. journeys.test.ts and journeys-more.test.ts each run
 // part of the list with their own seeded server and browser, side by side.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getCapabilityBySlug, listReasons } from '../../src/capabilities/store.ts';
 import { insertItem } from '../../src/feedback/store.ts';
-import {
-  type BrowserSuite,
-  browserAvailability,
-  missingInCi,
-  skipReason,
-  startBrowserSuite,
-  TEST_MS,
-} from './harness.ts';
+import { type BrowserSuite, describeWithBrowser, TEST_MS } from './harness.ts';
 import {
   type Actor,
   actorFor,
@@ -397,37 +390,13 @@ export function describeJourneys(
   list: readonly Journey[],
   more?: (suite: () => BrowserSuite) => void,
 ): void {
-  const availability = browserAvailability();
-  if (availability === 'skip') {
-    describe.skip(`${title} — skipped: ${skipReason}`, () => {
-      it('walks the main journeys in Chromium', () => {});
-    });
-    return;
-  }
-  if (availability === 'fail') {
-    describe(title, () => {
-      it('has Chromium, which CI=true requires', () => {
-        throw new Error(missingInCi);
-      });
-    });
-    return;
-  }
-  describe(title, () => {
-    let suite: BrowserSuite | undefined;
-    beforeAll(async () => {
-      suite = await startBrowserSuite();
-    }, TEST_MS);
-    afterAll(async () => {
-      await suite?.close();
-    });
-
+  describeWithBrowser(title, (suite) => {
     describe.each(list)('$name', (journey) => {
       for (const way of WAYS) {
         it(
           way,
           async () => {
-            if (!suite) throw new Error('Chromium or the server did not start (see above).');
-            const started = suite;
+            const started = suite();
             const person = await personFor(started, way);
             await journey.run({
               suite: started,
@@ -442,9 +411,6 @@ export function describeJourneys(
       }
     });
 
-    more?.(() => {
-      if (!suite) throw new Error('Chromium or the server did not start (see above).');
-      return suite;
-    });
+    more?.(suite);
   });
 }

@@ -20,14 +20,7 @@ import type { AxeResults } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import {
-  type BrowserSuite,
-  browserAvailability,
-  missingInCi,
-  skipReason,
-  startBrowserSuite,
-  TEST_MS,
-} from './harness.ts';
+import { type BrowserSuite, describeWithBrowser, TEST_MS } from './harness.ts';
 import { type PageCase, pages } from './pages.ts';
 
 /** The rule sets paved promises to pass (issue 2): WCAG 2.0–2.2 A and AA, plus axe's best practices. */
@@ -236,39 +229,9 @@ export function describePageChecks(
   list: readonly PageCase[],
   more?: (suite: () => BrowserSuite) => void,
 ): void {
-  const availability = browserAvailability();
-  if (availability === 'skip') {
-    describe.skip(`${title} — skipped: ${skipReason}`, () => {
-      it('opens every page in Chromium', () => {});
-    });
-    return;
-  }
-  if (availability === 'fail') {
-    // With CI=true the suite must fail, never skip, when the browser is missing.
-    describe(title, () => {
-      it('has Chromium, which CI=true requires', () => {
-        throw new Error(missingInCi);
-      });
-    });
-    return;
-  }
-
-  describe(title, () => {
-    let started: BrowserSuite | undefined;
-    const suite = (): BrowserSuite => {
-      if (!started) {
-        throw new Error('Chromium or the server did not start (see the beforeAll error above).');
-      }
-      return started;
-    };
-
-    beforeAll(async () => {
-      started = await startBrowserSuite();
-    });
-
+  describeWithBrowser(title, (suite) => {
     const incompleteFound: Incomplete[] = [];
-    afterAll(async () => {
-      await started?.close();
+    afterAll(() => {
       if (incompleteFound.length > 0 || list.length > 0) saveIncomplete(title, incompleteFound);
     });
 
