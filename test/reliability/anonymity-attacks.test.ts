@@ -31,6 +31,7 @@ import { joinBeta, startBeta } from '../../src/insights/betas-service.ts';
 import { matrixFor } from '../../src/insights/matrix.ts';
 import { buildReport } from '../../src/insights/report.ts';
 import { exportText, rowsOf } from '../../src/operations/testing.ts';
+import { parseCsv } from '../../src/org/csv.ts';
 import { TENURE_BANDS } from '../../src/surveys/model.ts';
 import { DIMENSIONS, type Figure, surveyResults, type TopBox } from '../../src/surveys/results.ts';
 import { pulseResults } from '../../src/surveys/results-pulses.ts';
@@ -255,36 +256,6 @@ async function readAll(
   }
 }
 
-/** RFC 4180 rows of a CSV text. */
-function csvRows(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || (ch === '\r' && text[i + 1] === '\n')) {
-      if (ch === '\r') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  return rows;
-}
-
 interface ShownJson {
   status: string;
   n?: number;
@@ -321,7 +292,9 @@ async function readApi(
         if (csat?.status === 'shown')
           reader.see(`API results ${c.key}`, reader.cutPick(id, c.key), csat.n!, csat.count!);
       }
-      const csv = csvRows(await (await get(`/api/v1/surveys/${id}/export.csv?by=${by}`)).text());
+      const csv = parseCsv(
+        await (await get(`/api/v1/surveys/${id}/export.csv?by=${by}`)).text(),
+      ).map((r) => r.fields);
       for (const row of csv.slice(1)) {
         if (row[3] !== 'csat' || row[4] !== capability.slug || row[5] !== 'shown') continue;
         const key = keyOf.get(row[1]!);

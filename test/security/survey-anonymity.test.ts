@@ -14,6 +14,7 @@ import type { Db } from '../../src/core/db/index.ts';
 import { anonymityK, anonymityKComment } from '../../src/core/privacy.ts';
 import { setSetting } from '../../src/core/settings.ts';
 import { run } from '../../src/main.ts';
+import { parseCsv } from '../../src/org/csv.ts';
 import { disclosureProblems, type ShownCut } from '../../src/surveys/anonymity-testing.ts';
 import { HOURS_KEYS } from '../../src/surveys/model.ts';
 import { DIMENSIONS, type Dimension } from '../../src/surveys/results.ts';
@@ -130,39 +131,9 @@ function capabilityOf(c: CutJson, slug: string) {
   return c.capabilities.find((x) => x.capability === slug) ?? { csat: EMPTY, effort: EMPTY };
 }
 
-/** RFC 4180 fields of a CSV text. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += ch;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  return rows;
-}
-
 /** The CSV export read back as figure views, keyed like the API's cuts (labels are unique here). */
 function csvViews(csv: string, api: ResultsJson, slugs: string[]) {
-  const [header, ...rows] = parseCsv(csv);
+  const [header, ...rows] = parseCsv(csv).map((r) => r.fields);
   expect(header).toEqual([
     'dimension',
     'cut',
