@@ -422,26 +422,7 @@ export async function actorFor(suite: BrowserSuite, way: Way, userId: string): P
   }
   const byKeyboard = way === 'keyboard' || way === 'forced-colours';
   const mode: StopMode = way === 'forced-colours' ? 'forced' : 'keyboard';
-  let mouseEvents = 0;
-  if (way === 'keyboard') {
-    await page.exposeFunction('pavedMouseEvent', () => {
-      mouseEvents++;
-    });
-    await page.addInitScript(() => {
-      for (const type of ['mousedown', 'mouseup', 'click', 'pointerdown']) {
-        document.addEventListener(
-          type,
-          (e) => {
-            // A keyboard "click" (Enter on a link or button, Space on a radio) has no pointer.
-            if ((e as MouseEvent).detail > 0) {
-              (window as unknown as { pavedMouseEvent: () => void }).pavedMouseEvent();
-            }
-          },
-          true,
-        );
-      }
-    });
-  }
+  const mouseEvents = way === 'keyboard' ? await countMouseEvents(page) : () => 0;
   const where = () => new URL(page.url()).pathname + new URL(page.url()).search;
 
   async function stop(target: ElementHandle | null): Promise<Stop> {
@@ -641,9 +622,35 @@ export async function actorFor(suite: BrowserSuite, way: Way, userId: string): P
       else expect(said).toMatch(text);
     },
     async finish() {
-      if (way === 'keyboard') expect(mouseEvents, 'mouse events in the keyboard journey').toBe(0);
+      if (way === 'keyboard') expect(mouseEvents(), 'mouse events in the keyboard journey').toBe(0);
       await cdp?.detach().catch(() => {});
       await page.context().close();
     },
   };
+}
+
+/**
+ * Counts the mouse events on every page the tab opens from now on, for a
+ * journey that must use none: a keyboard "click" (Enter on a link or button,
+ * Space on a radio) has no pointer, so it is not counted.
+ */
+export async function countMouseEvents(page: Page): Promise<() => number> {
+  let count = 0;
+  await page.exposeFunction('pavedMouseEvent', () => {
+    count++;
+  });
+  await page.addInitScript(() => {
+    for (const type of ['mousedown', 'mouseup', 'click', 'pointerdown']) {
+      document.addEventListener(
+        type,
+        (e) => {
+          if ((e as MouseEvent).detail > 0) {
+            (window as unknown as { pavedMouseEvent: () => void }).pavedMouseEvent();
+          }
+        },
+        true,
+      );
+    }
+  });
+  return () => count;
 }

@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { createUser, getUserByEmail } from '../../src/identity/store.ts';
 import { describeWithBrowser, TEST_MS } from './harness.ts';
+import { countMouseEvents } from './journey-kit.ts';
 
 // Answering the open survey end to end, as developers do: once with
 // JavaScript disabled (mouse and forms only), once by keyboard alone
@@ -123,24 +124,7 @@ describeWithBrowser('survey journeys', (suite) => {
       const before = await counts(surveyId, 8);
       const userId = await accountFor('grace.hopper@example.test', 'Grace Hopper');
       const page = await suite().openPage({ userId });
-      let mouseEvents = 0;
-      await page.exposeFunction('pavedMouseEvent', () => {
-        mouseEvents++;
-      });
-      await page.addInitScript(() => {
-        for (const type of ['mousedown', 'mouseup', 'click', 'pointerdown']) {
-          document.addEventListener(
-            type,
-            (e) => {
-              // A keyboard "click" (Enter on a button, Space on a radio) has no pointer.
-              if ((e as MouseEvent).detail > 0) {
-                (window as unknown as { pavedMouseEvent: () => void }).pavedMouseEvent();
-              }
-            },
-            true,
-          );
-        }
-      });
+      const mouseEvents = await countMouseEvents(page);
       await page.goto(`${suite().url}/surveys/${surveyId}`, { waitUntil: 'load' });
 
       // NPS: Tab lands on the group's first radio; Space chooses 0; eight Right arrows reach 8.
@@ -171,7 +155,7 @@ describeWithBrowser('survey journeys', (suite) => {
         page.keyboard.press('Enter'),
       ]);
       expect(await page.locator('h1').textContent()).toBe('Thank you: your answers are in');
-      expect(mouseEvents).toBe(0);
+      expect(mouseEvents()).toBe(0);
 
       const after = await counts(surveyId, 8);
       expect(after.participation).toBe(before.participation + 1);
