@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './test/sequencer.ts';
 
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'hono/jsx' } },
@@ -12,5 +13,7 @@ export default defineConfig({
     // Two files at a time even on two cores: most of a test's time is spent
     // waiting on PostgreSQL, Chromium or a child process, not computing.
     maxWorkers: 2,
+    // Browser, server and child-process files first (test/sequencer.ts).
+    sequence: { sequencer: SlowFirstSequencer },
   },
 });
