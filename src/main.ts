@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help } from 'commander';
 import { CliError, EXIT, type Io, processIo } from './core/cli.ts';
 import { DomainError } from './core/errors.ts';
-import { SecretSetupError } from './core/secret.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -227,6 +226,9 @@ export async function buildProgram(io: Io, argv?: readonly string[]): Promise<Co
     .command('serve')
     .description('serve the web UI and API (never adds demo data)')
     .action(async () => {
+      // Stack traces in the server's logs name the TypeScript sources (bin/paved.js runs
+      // them compiled); only here, since reading the maps slows every command's start.
+      process.setSourceMapsEnabled(true);
       const [
         { startBackgroundWork },
         { loadConfig },
@@ -343,9 +345,10 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       return error.exitCode;
     }
     // Loaded only on this path: commands that never open a database start without them.
-    const [{ ConfigError }, { DatabaseSetupError }] = await Promise.all([
+    const [{ ConfigError }, { DatabaseSetupError }, { SecretSetupError }] = await Promise.all([
       import('./core/config.ts'),
       import('./core/db/index.ts'),
+      import('./core/secret.ts'),
     ]);
     if (error instanceof ConfigError) {
       io.err(error.message);

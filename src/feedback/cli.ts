@@ -12,7 +12,6 @@ import {
   withJson,
 } from '../core/cli.ts';
 import { apiClient } from '../core/client.ts';
-import { markdownToText } from '../core/markdown.ts';
 import type { FeedbackDetailSchema, FeedbackSchema, FiguresSchema } from './api-schemas.ts';
 import { FEEDBACK_KINDS, FEEDBACK_SORTS, FEEDBACK_STATUSES, statusLabel } from './model.ts';
 
@@ -43,7 +42,8 @@ function statusWord(status: string): string {
   return statusLabel(status as (typeof FEEDBACK_STATUSES)[number]).toLowerCase();
 }
 
-function showText(io: Io, d: DetailJson): string {
+/** `markdownToText` is passed in: markdown-it loads only for the commands that show text. */
+function showText(io: Io, d: DetailJson, markdownToText: (markdown: string) => string): string {
   const lines = [
     bold(io, wrap(d.title, '', 80)),
     `${d.kind} · ${statusWord(d.status)} · ${d.votes} ${d.votes === 1 ? 'vote' : 'votes'}${d.voted ? ' (yours included)' : ''}`,
@@ -234,7 +234,8 @@ export function registerFeedbackCli(program: Command, io: Io): void {
   ).action(async (id: string, opts: { json?: boolean }) => {
     const detail = await apiClient(io).get<DetailJson>(path(id));
     if (opts.json) return printJson(io, detail);
-    io.out(showText(io, detail));
+    const { markdownToText } = await import('../core/markdown.ts');
+    io.out(showText(io, detail, markdownToText));
   });
 
   for (const [verb, method, done] of [
