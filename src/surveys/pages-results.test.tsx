@@ -1,16 +1,23 @@
+import { gzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
+import { signIn } from '../../test/app.ts';
 import { describeEngines } from '../../test/engines.ts';
 import { get } from '../capabilities/pages-testing.ts';
+import { anonymityK, anonymityKComment } from '../core/privacy.ts';
+import { setSetting } from '../core/settings.ts';
 import { hoursLost, npsChange, npsFromCounts, topBox } from '../core/stats.ts';
 import type { Survey } from './model.ts';
-import { ResultsView } from './pages-results.tsx';
-import { closedSurvey, openedSurvey, seedSurveyPages } from './pages-testing.ts';
+import { GROUPS_PAGE, ResultsView } from './pages-results.tsx';
+import { closedSurvey, dayFromNow, openedSurvey, seedSurveyPages } from './pages-testing.ts';
 import { type CutResults, HIDDEN_TEXT, type SurveyResults, surveyResults } from './results.ts';
+import { closeSurvey, createSurvey, openSurvey, submitResponse } from './service.ts';
+import { capabilityFor, seedSurveyOrg, type TeamSpec } from './testing.ts';
 import { changeText, npsText, rateText, signed } from './words.ts';
 
-/** The `<tr>` of the table row whose first cell names `label`. */
+/** The `<tr>` of the groups table row whose first cell names `label` (linked or not). */
 function rowOf(html: string, label: string): string {
-  const at = html.indexOf(`>${label}</span></td>`);
+  const match = new RegExp(`>${label}(</a>)?</span></td>`).exec(html);
+  const at = match?.index ?? -1;
   expect(at, `a row for ${label}`).toBeGreaterThan(-1);
   return html.slice(html.lastIndexOf('<tr>', at), html.indexOf('</tr>', at));
 }
@@ -55,10 +62,10 @@ describeEngines('survey results page', (handle) => {
     expect(tenure.html).toContain(
       '<option value="tenure" selected="">Time at the company</option>',
     );
-    expect(tenure.html).toContain('<h2>By time at the company</h2>');
+    expect(tenure.html).toContain('<h2 id="groups" tabindex="-1">By time at the company</h2>');
     const level = await get(handle(), `/surveys/${survey.id}/results?by=level`, seed.users.ada);
     expect(level.status).toBe(200);
-    expect(level.html).toContain('<h2>By level</h2>');
+    expect(level.html).toContain('<h2 id="groups" tabindex="-1">By level</h2>');
     const bad = await get(handle(), `/surveys/${survey.id}/results?by=person`, seed.users.ada);
     expect(bad.status).toBe(400);
     expect(bad.html).toContain(
@@ -264,4 +271,157 @@ it('words a change with its test', () => {
     'down 10 since Q3 2026 — not a significant change',
   );
   expect(signed(-12.4)).toBe('−12');
+});
+
+// ---- Many groups: one page at a time, only what the cut engine published ----
+
+/** Three areas of twenty teams; every fifth team has one person (hidden), the rest three. */
+const MANY_TEAMS: TeamSpec[] = ['north', 'south', 'west'].flatMap((area) => [
+  { slug: area, people: 0 },
+  ...Array.from({ length: 20 }, (_, i) => ({
+    slug: `${area}-team-${String(i + 1).padStart(2, '0')}`,
+    parent: area,
+    people: i % 5 === 0 ? 1 : 3,
+  })),
+]);
+
+/** The groups table's rows as [group name, row text], in order. */
+function groupRows(html: string): [string, string][] {
+  const start = html.indexOf('Every figure by team');
+  expect(start, 'the groups table').toBeGreaterThan(-1);
+  const table = html.slice(html.indexOf('<tbody>', start), html.indexOf('</tbody>', start));
+  return table
+    .split('<tr>')
+    .slice(1)
+    .map((row) => {
+      const name = /<span class="cut[^"]*">(?:<a [^>]*>)?([^<]+)/.exec(row)![1]!;
+      return [name, row.replace(/<[^>]+>/g, ' ').replace(/&#39;|&quot;/g, '')];
+    });
+}
+
+describeEngines('survey results page with many groups', (handle) => {
+  it('shows a page of groups at a time, with links through every page, each group one the cut engine published', async () => {
+    const org = await seedSurveyOrg(handle(), MANY_TEAMS);
+    await setSetting(handle().db, anonymityK, 3);
+    await setSetting(handle().db, anonymityKComment, 3);
+    const capability = await capabilityFor(handle().db, 'ci-runners', [
+      org.teams['north-team-02']!,
+      org.teams['north-team-03']!,
+    ]);
+    const admin = await signIn(handle(), 'admin');
+    const draft = await createSurvey(handle().db, org.platform, {
+      title: 'Big survey',
+      period: '2026-Q4',
+      audience: 'all',
+      closesOn: dayFromNow(14),
+    });
+    await openSurvey(org.deps, org.platform, draft.id);
+    for (const [i, person] of org.all.entries()) {
+      await submitResponse(org.deps, person, draft.id, {
+        nps: i % 11,
+        comment: `Said ${i}.`,
+        ...(person.teamId === org.teams['north-team-02'] ||
+        person.teamId === org.teams['north-team-03']
+          ? { capabilities: { 'ci-runners': { csat: 4, effort: 6 } } }
+          : {}),
+      });
+    }
+    await closeSurvey(org.deps, org.platform, draft.id);
+    const full = await surveyResults(handle().db, draft.id, 'team');
+    const groups = full.cuts.filter((c) => c.kind !== 'all');
+    const expectedPages = Math.ceil(groups.length / GROUPS_PAGE);
+    expect(expectedPages).toBeGreaterThanOrEqual(3);
+    expect(groups.some((c) => c.status === 'hidden')).toBe(true);
+    const byLabel = new Map(groups.map((c) => [c.label, c]));
+
+    // Walk the pages by their "Next" links, without script.
+    const seen: string[] = [];
+    let path: string | null = `/surveys/${draft.id}/results`;
+    let pages = 0;
+    while (path) {
+      const page = await get(handle(), path, admin);
+      expect(page.status).toBe(200);
+      pages++;
+      // Each page of groups is within the first-response budget (14 KB compressed).
+      expect(gzipSync(page.html).length).toBeLessThan(14 * 1024);
+      const rows = groupRows(page.html);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.length).toBeLessThanOrEqual(GROUPS_PAGE);
+      for (const [name, text] of rows) {
+        const cut = byLabel.get(name);
+        expect(cut, `${name} is a group the results list`).toBeDefined();
+        seen.push(name);
+        const figures = text.replaceAll(name, '').replace(/\(within [^)]*\)/, '');
+        if (cut!.status === 'hidden') {
+          expect(text).toContain(HIDDEN_TEXT);
+          expect(figures, `${name} is hidden`).not.toMatch(/\d/);
+        } else if (cut!.nps.status === 'shown') {
+          expect(text).toContain(npsText(cut!.nps));
+        } else {
+          expect(figures).not.toMatch(/interval/);
+        }
+      }
+      // The chart beside the table has only Everyone and this page's groups.
+      const chart = page.html.slice(
+        page.html.indexOf('Net Promoter Score by team, with 95% intervals'),
+        page.html.indexOf('</figure>'),
+      );
+      const charted = [...chart.matchAll(/<tr><td>([^<]+)<\/td>/g)].map((m) => m[1]!);
+      expect(charted.length).toBeGreaterThan(1);
+      for (const name of charted) {
+        expect(name === 'Everyone' || rows.some(([n]) => n === name), name).toBe(true);
+      }
+      const next = /<a href="([^"]+)" rel="next">/.exec(page.html)?.[1];
+      path = next ? next.replace(/&amp;/g, '&') : null;
+      if (pages === 1) {
+        expect(path).toBe(`/surveys/${draft.id}/results?by=team&page=2#groups`);
+        expect(page.html).not.toContain('rel="prev"');
+        expect(page.html).toContain(
+          `Page 1 of ${expectedPages}: groups 1 to 25 of ${groups.length}`,
+        );
+      }
+      if (pages === 2) {
+        const prev = /<a href="([^"]+)" rel="prev">/.exec(page.html)![1]!.replace(/&amp;/g, '&');
+        expect(prev).toBe(`/surveys/${draft.id}/results?by=team#groups`);
+        // A team whose area is on the page before says where it sits.
+        expect(page.html).toMatch(/\(within (North|South|West)\)/);
+      }
+    }
+    expect(pages).toBe(expectedPages);
+    // Every group once, in the results' own order.
+    expect(seen).toEqual(groups.map((c) => c.label));
+
+    // A page past the last shows the last; a search narrows the groups by name.
+    const last = await get(handle(), `/surveys/${draft.id}/results?page=99`, admin);
+    expect(groupRows(last.html).map(([n]) => n)).toEqual(
+      groups.slice((expectedPages - 1) * GROUPS_PAGE).map((c) => c.label),
+    );
+    const found = await get(handle(), `/surveys/${draft.id}/results?q=Team%202`, admin);
+    expect(groupRows(found.html).map(([n]) => n)).toEqual(
+      groups.filter((c) => c.label.includes('Team 2')).map((c) => c.label),
+    );
+    expect(found.html).not.toContain('rel="next"');
+
+    // One capability by group, for the page's groups; one group by capability.
+    const north2 = groups.find((c) => c.label === 'North Team 02')!;
+    expect(north2.status).toBe('shown');
+    const detail = await get(
+      handle(),
+      `/surveys/${draft.id}/results?capability=ci-runners&group=${encodeURIComponent(north2.key)}`,
+      admin,
+    );
+    expect(detail.html).toContain('ci runners: satisfaction and effort by team, groups 1 to 25');
+    expect(detail.html).toContain('North Team 02: satisfaction and effort by capability');
+    expect(detail.html).toContain('100% (95% interval');
+    const hiddenGroup = groups.find((c) => c.status === 'hidden' && c.kind === 'team')!;
+    const hiddenDetail = await get(
+      handle(),
+      `/surveys/${draft.id}/results?group=${encodeURIComponent(hiddenGroup.key)}`,
+      admin,
+    );
+    const section = hiddenDetail.html.slice(hiddenDetail.html.indexOf('id="group-detail"'));
+    expect(section).toContain(HIDDEN_TEXT);
+    expect(section.slice(0, section.indexOf('</p>'))).not.toContain('interval');
+    expect(capability).toBeTruthy();
+  });
 });

@@ -9,15 +9,17 @@ import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
 import type { Rate } from '../core/stats.ts';
 import { Chart } from '../core/ui/chart.tsx';
-import { DataTable, ErrorSummary, Notice, SelectField } from '../core/ui/components.tsx';
+import { DataTable, ErrorSummary, Field, Notice, SelectField } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import { surveyPath } from './pages-shared.tsx';
 import {
+  type CapabilityFigures,
   type CutResults,
   DIMENSIONS,
   type Dimension,
   type Figure,
   HIDDEN_TEXT,
+  type ListedCut,
   type SurveyResults,
   surveyResults,
 } from './results.ts';
@@ -38,8 +40,100 @@ import {
 /** How many comments show before "Show all". */
 const COMMENTS_SHOWN = 20;
 
+/** How many groups one page of the results shows; the CSV export and the API have them all. */
+export const GROUPS_PAGE = 25;
+
+/** What the reader asked the page for, kept in every link of the page. */
+export interface ResultsQuery {
+  /** The page of groups, from 1. */
+  page?: number;
+  /** Only groups whose name contains this. */
+  q?: string;
+  /** The group whose figures by capability to show. */
+  group?: string;
+  /** The capability (slug) to show by group. */
+  capability?: string;
+  /** The group whose comments to list. */
+  comments?: string;
+  all?: boolean;
+}
+
+/** One page of groups: which, of how many, and where each sits in the tree when its parent is elsewhere. */
+export interface GroupPage {
+  page: number;
+  pages: number;
+  /** Groups matching the search (all groups without one). */
+  total: number;
+  /** Position of the page's first group among them, from 1. */
+  first: number;
+  keys: string[];
+  /** For a group whose parent is not on the page: the names of the groups it is within. */
+  within: Map<string, string>;
+}
+
+/**
+ * The page of groups asked for, in the cuts' own order (the team tree, each
+ * level by name; bands in order). Only listed cuts, with the verdicts decided
+ * over all of them: a page shows a slice of what every page shows, never a
+ * figure worked out for the page.
+ */
+export function groupPage(
+  cuts: readonly Pick<ListedCut, 'key' | 'label' | 'parent' | 'kind'>[],
+  query: Pick<ResultsQuery, 'page' | 'q'>,
+): GroupPage {
+  const groups = cuts.filter((c) => c.kind !== 'all');
+  const q = query.q?.trim().toLocaleLowerCase();
+  const matching = q ? groups.filter((c) => c.label.toLocaleLowerCase().includes(q)) : groups;
+  const pages = Math.max(1, Math.ceil(matching.length / GROUPS_PAGE));
+  const asked = Number.isInteger(query.page) ? (query.page as number) : 1;
+  const page = Math.min(Math.max(asked, 1), pages);
+  const shown = matching.slice((page - 1) * GROUPS_PAGE, page * GROUPS_PAGE);
+  const keys = new Set(shown.map((c) => c.key));
+  const byKey = new Map(cuts.map((c) => [c.key, c]));
+  const within = new Map<string, string>();
+  for (const cut of shown) {
+    if (!cut.parent || keys.has(cut.parent)) continue;
+    const names: string[] = [];
+    for (
+      let p = byKey.get(cut.parent);
+      p && p.kind !== 'all';
+      p = p.parent ? byKey.get(p.parent) : undefined
+    ) {
+      names.unshift(p.label);
+    }
+    if (names.length > 0) within.set(cut.key, names.join(' › '));
+  }
+  return {
+    page,
+    pages,
+    total: matching.length,
+    first: (page - 1) * GROUPS_PAGE + 1,
+    keys: shown.map((c) => c.key),
+    within,
+  };
+}
+
+/** A link to the results with the reader's choices, changed by `change`. */
+function resultsHref(
+  results: SurveyResults,
+  query: ResultsQuery,
+  change: Partial<ResultsQuery>,
+  hash = '',
+): string {
+  const next = { ...query, ...change };
+  const params = new URLSearchParams({ by: results.by });
+  if (next.q) params.set('q', next.q);
+  if (next.page && next.page > 1) params.set('page', String(next.page));
+  if (next.group) params.set('group', next.group);
+  if (next.capability) params.set('capability', next.capability);
+  if (next.comments) params.set('comments', next.comments);
+  if (next.all) params.set('all', '1');
+  return `${surveyPath(results.survey.id, '/results')}?${params.toString()}${hash}`;
+}
+
 const round = (v: number) => Math.round(v);
 const answers = (n: number) => count(n);
+const num = (n: number) => n.toLocaleString('en-GB');
 
 /** The change with its test, from the results' change. */
 function changeWords(change: NonNullable<SurveyResults['change']>): string {
@@ -74,11 +168,6 @@ function chartLabel(label: string): string {
   return label.length > 28 ? `${label.slice(0, 27)}…` : label;
 }
 
-/** A cut's name, indented by its depth in the team tree. */
-function CutName({ cut }: { cut: CutResults }) {
-  return <span class={`cut depth-${Math.min(cut.depth, 4)}`}>{cut.label}</span>;
-}
-
 export function registerSurveyResultsPages(web: Hono<AppEnv>, deps: Deps): void {
   const { db } = deps.handle;
 
@@ -106,15 +195,36 @@ export function registerSurveyResultsPages(web: Hono<AppEnv>, deps: Deps): void 
       );
     }
     const by = byParam as Dimension;
-    const results = await surveyResults(db, survey.id, by);
+    const text = (name: string) => c.req.query(name)?.trim() || undefined;
+    const query: ResultsQuery = {
+      page: Number.parseInt(c.req.query('page') ?? '1', 10),
+      q: text('q'),
+      group: text('group'),
+      capability: text('capability'),
+      comments: text('comments'),
+      all: c.req.query('all') === '1',
+    };
+    // Figures only for the groups this page shows (and the ones chosen for detail
+    // or comments): the verdicts are still decided over every group.
+    let paging: GroupPage | undefined;
+    const results = await surveyResults(db, survey.id, by, {
+      pick: (cuts) => {
+        paging = groupPage(cuts, query);
+        return [
+          ...paging.keys,
+          ...(query.group ? [query.group] : []),
+          ...(query.comments ? [query.comments] : []),
+        ];
+      },
+    });
     return renderPage(
       c,
       { title: `Results of ${survey.title}` },
       <ResultsView
         results={results}
+        paging={paging}
+        query={query}
         done={c.req.query('done') === 'closed'}
-        comments={c.req.query('comments')}
-        allComments={c.req.query('all') === '1'}
       />,
     );
   });
@@ -146,16 +256,27 @@ function ByForm(props: { id: string; by: Dimension; error?: string }) {
 /** What a results page shows, given the results and what the reader asked for. */
 export function ResultsView(props: {
   results: SurveyResults;
+  /** The page of groups; without it, the page asked for of `results.cuts`. */
+  paging?: GroupPage;
+  query?: ResultsQuery;
   done?: boolean;
-  /** The cut whose comments to list. */
+  /** The cut whose comments to list (also `query.comments`). */
   comments?: string;
   allComments?: boolean;
 }) {
   const { results } = props;
+  const query: ResultsQuery = {
+    ...props.query,
+    ...(props.comments ? { comments: props.comments } : {}),
+    ...(props.allComments ? { all: true } : {}),
+  };
   const { survey, by, cuts } = results;
+  const paging = props.paging ?? groupPage(cuts, query);
+  const byKey = new Map(cuts.map((c) => [c.key, c]));
   const root = cuts.find((x) => x.kind === 'all')!;
-  const groups = cuts.filter((x) => x.kind !== 'all');
+  const groups = paging.keys.flatMap((key) => byKey.get(key) ?? []);
   const dimension = BY_WORDS[by];
+  const view = { results, query, paging, dimension };
   return (
     <>
       <h1>Results of {survey.title}</h1>
@@ -168,13 +289,32 @@ export function ResultsView(props: {
       ) : null}
       <ByForm id={survey.id} by={by} />
       <Headline results={results} root={root} />
-      <NpsSection cuts={cuts} dimension={dimension} />
-      <GroupsTable cuts={groups} dimension={dimension} />
-      <CapabilitiesSection root={root} cuts={groups} dimension={dimension} />
+      <NpsSection root={root} cuts={groups} view={view} />
+      <GroupsTable cuts={groups} view={view} />
+      <CapabilitiesSection
+        root={root}
+        cuts={groups}
+        group={query.group && query.group !== root.key ? byKey.get(query.group) : undefined}
+        view={view}
+      />
       <CustomSection root={root} />
-      <CommentsSection results={results} asked={props.comments} all={props.allComments ?? false} />
+      <CommentsSection results={results} groups={groups} query={query} />
     </>
   );
+}
+
+/** What the sections of one page share: the results, what was asked, the page of groups. */
+interface View {
+  results: SurveyResults;
+  query: ResultsQuery;
+  paging: GroupPage;
+  dimension: string;
+}
+
+/** "groups 26 to 50 of 1,030", or nothing when every group is on the page. */
+function rangeWords(paging: GroupPage): string {
+  const last = paging.first + paging.keys.length - 1;
+  return `groups ${num(paging.first)} to ${num(last)} of ${num(paging.total)}`;
 }
 
 function Headline({ results, root }: { results: SurveyResults; root: CutResults }) {
@@ -266,8 +406,10 @@ function Withheld({ status }: { status: 'empty' | 'hidden' | 'shown' }) {
   return <span class="figure-note">{status === 'empty' ? 'No answers yet.' : HIDDEN_TEXT}</span>;
 }
 
-function NpsSection({ cuts, dimension }: { cuts: CutResults[]; dimension: string }) {
-  const rows = cuts.flatMap((cut) =>
+function NpsSection(props: { root: CutResults; cuts: CutResults[]; view: View }) {
+  const { root, view } = props;
+  const { dimension, paging } = view;
+  const rows = [root, ...props.cuts].flatMap((cut) =>
     cut.nps.status === 'shown' && cut.nps.score !== null && cut.nps.interval
       ? [
           {
@@ -283,10 +425,11 @@ function NpsSection({ cuts, dimension }: { cuts: CutResults[]; dimension: string
   );
   if (rows.length < 2) return null;
   const top = [...rows].sort((a, b) => b.score - a.score)[0]!;
+  const paged = paging.pages > 1;
   return (
     <Chart
       title={`Net Promoter Score by ${dimension}, with 95% intervals`}
-      description={`The highest NPS shown is ${top.group}’s, ${signed(top.score)}. Groups not shown are left out.`}
+      description={`The highest NPS shown is ${top.group}’s, ${signed(top.score)}. Groups not shown are left out${paged ? `; the chart has everyone and ${rangeWords(paging)}, as in the table below` : ''}.`}
       plot={{
         marks: [
           Plot.ruleX([0]),
@@ -313,17 +456,111 @@ function NpsSection({ cuts, dimension }: { cuts: CutResults[]; dimension: string
   );
 }
 
-function GroupsTable({ cuts, dimension }: { cuts: CutResults[]; dimension: string }) {
-  if (cuts.length === 0) return null;
-  const hidden = (cut: CutResults) => cut.status === 'hidden';
+/** A group's name, indented by its depth, linked to its figures by capability when it has any. */
+function GroupName({ cut, view }: { cut: CutResults; view: View }) {
+  const within = view.paging.within.get(cut.key);
+  return (
+    <span class={`cut depth-${Math.min(cut.depth, 4)}`}>
+      {cut.status === 'shown' && cut.capabilities.length > 0 ? (
+        <a href={resultsHref(view.results, view.query, { group: cut.key }, '#group-detail')}>
+          {cut.label}
+        </a>
+      ) : (
+        cut.label
+      )}
+      {within ? <span class="muted"> (within {within})</span> : null}
+    </span>
+  );
+}
+
+/** Previous and next pages of groups, and a search by name: links and a GET form, no script. */
+function GroupPager({ view }: { view: View }) {
+  const { results, query, paging } = view;
+  if (paging.pages <= 1 && !query.q && paging.total <= GROUPS_PAGE) return null;
+  const to = (page: number) => resultsHref(results, query, { page }, '#groups');
   return (
     <>
-      <h2>By {dimension}</h2>
+      <nav aria-label="Pages of groups" class="pager">
+        <p>
+          Page {paging.page} of {paging.pages}: {rangeWords(paging)}
+          {query.q ? ` whose name contains “${query.q}”` : ''}.
+        </p>
+        {paging.pages > 1 ? (
+          <ul class="inline-list">
+            {paging.page > 2 ? (
+              <li>
+                <a href={to(1)}>First page</a>
+              </li>
+            ) : null}
+            {paging.page > 1 ? (
+              <li>
+                <a href={to(paging.page - 1)} rel="prev">
+                  Previous {GROUPS_PAGE} groups
+                </a>
+              </li>
+            ) : null}
+            {paging.page < paging.pages ? (
+              <li>
+                <a href={to(paging.page + 1)} rel="next">
+                  Next groups
+                </a>
+              </li>
+            ) : null}
+            {paging.page < paging.pages - 1 ? (
+              <li>
+                <a href={to(paging.pages)}>Last page</a>
+              </li>
+            ) : null}
+          </ul>
+        ) : null}
+      </nav>
+      <form
+        method="get"
+        action={surveyPath(results.survey.id, '/results')}
+        class="filters inline-form"
+        novalidate
+      >
+        <input type="hidden" name="by" value={results.by} />
+        <Field
+          name="q"
+          label="Find a group by name"
+          hint="Part of its name is enough."
+          value={query.q}
+        />
+        <button type="submit">Find the group</button>
+        {query.q ? <a href={resultsHref(results, {}, {}, '#groups')}>Show every group</a> : null}
+      </form>
+    </>
+  );
+}
+
+function GroupsTable({ cuts, view }: { cuts: CutResults[]; view: View }) {
+  const { dimension, paging, query } = view;
+  if (cuts.length === 0 && !query.q) return null;
+  const hidden = (cut: CutResults) => cut.status === 'hidden';
+  const paged = paging.pages > 1 || Boolean(query.q);
+  return (
+    <>
+      <h2 id="groups" tabindex={-1}>
+        By {dimension}
+      </h2>
+      {paged ? (
+        <p>
+          {num(paging.total)} groups, {GROUPS_PAGE} a page, in the order of the{' '}
+          {view.results.by === 'team' ? 'team tree' : 'bands'}. The CSV export has every group in
+          one file.
+        </p>
+      ) : null}
       <DataTable
-        caption={`Every figure by ${dimension}`}
+        caption={
+          paged
+            ? `Every figure by ${dimension}, ${rangeWords(paging)}`
+            : `Every figure by ${dimension}`
+        }
         rows={cuts}
+        empty={`No group’s name contains “${query.q ?? ''}”.`}
         columns={[
-          { label: 'Group', cell: (cut) => <CutName cut={cut} /> },
+          { label: 'Group', cell: (cut) => <GroupName cut={cut} view={view} /> },
           {
             label: 'People who answered',
             numeric: true,
@@ -351,6 +588,7 @@ function GroupsTable({ cuts, dimension }: { cuts: CutResults[]; dimension: strin
           },
         ]}
       />
+      <GroupPager view={view} />
       <HiddenNote />
       <p class="note">
         Response rates show only for groups where enough people were asked. Hours lost are
@@ -360,8 +598,28 @@ function GroupsTable({ cuts, dimension }: { cuts: CutResults[]; dimension: strin
   );
 }
 
-function CapabilitiesSection(props: { root: CutResults; cuts: CutResults[]; dimension: string }) {
-  const { root, cuts, dimension } = props;
+/** A capability's two figures as table columns, for whatever rows carry them. */
+function capabilityColumns<T>(figures: (row: T) => Pick<CapabilityFigures, 'csat' | 'effort'>) {
+  return [
+    {
+      label: 'Satisfied (95% interval, answers)',
+      cell: (row: T) => cell(figures(row).csat, (f) => shareText(f)),
+    },
+    {
+      label: 'Easy to get work done (95% interval, answers)',
+      cell: (row: T) => cell(figures(row).effort, (f) => shareText(f)),
+    },
+  ];
+}
+
+function CapabilitiesSection(props: {
+  root: CutResults;
+  cuts: CutResults[];
+  group: CutResults | undefined;
+  view: View;
+}) {
+  const { root, cuts, group, view } = props;
+  const { dimension, results, query, paging } = view;
   if (root.capabilities.length === 0) return null;
   const chartRows = root.capabilities.flatMap((cap) =>
     cap.csat.status === 'shown' && cap.csat.value !== null && cap.csat.interval
@@ -377,6 +635,10 @@ function CapabilitiesSection(props: { root: CutResults; cuts: CutResults[]; dime
       : [],
   );
   const lowest = [...chartRows].sort((a, b) => a.value - b.value)[0];
+  const chosen = root.capabilities.find((cap) => cap.slug === query.capability);
+  const empty = { status: 'empty' as const };
+  const figuresOf = (cut: CutResults, id: string) =>
+    cut.capabilities.find((x) => x.capabilityId === id) ?? { csat: empty, effort: empty };
   return (
     <>
       <h2>Satisfaction and effort by capability</h2>
@@ -431,46 +693,72 @@ function CapabilitiesSection(props: { root: CutResults; cuts: CutResults[]; dime
           rows={chartRows}
         />
       ) : null}
-      {cuts.length > 0
-        ? root.capabilities.map((cap) => (
-            <details>
-              <summary>
-                {cap.name} by {dimension}
-              </summary>
-              <DataTable
-                caption={`${cap.name}: satisfaction and effort by ${dimension}`}
-                rows={cuts}
-                columns={[
-                  { label: 'Group', cell: (cut) => <CutName cut={cut} /> },
-                  {
-                    label: 'Satisfied (95% interval, answers)',
-                    cell: (cut) =>
-                      cell(
-                        cut.capabilities.find((x) => x.capabilityId === cap.capabilityId)?.csat ?? {
-                          status: 'empty',
-                        },
-                        (f) => shareText(f),
-                      ),
-                  },
-                  {
-                    label: 'Easy to get work done (95% interval, answers)',
-                    cell: (cut) =>
-                      cell(
-                        cut.capabilities.find((x) => x.capabilityId === cap.capabilityId)
-                          ?.effort ?? { status: 'empty' },
-                        (f) => shareText(f),
-                      ),
-                  },
-                ]}
-              />
-            </details>
-          ))
-        : null}
+      {cuts.length > 0 ? (
+        <>
+          <h3 id="capability-by-group" tabindex={-1}>
+            One capability by {dimension}
+          </h3>
+          <form
+            method="get"
+            action={`${surveyPath(results.survey.id, '/results')}#capability-by-group`}
+            class="filters inline-form"
+            novalidate
+          >
+            <input type="hidden" name="by" value={results.by} />
+            {query.q ? <input type="hidden" name="q" value={query.q} /> : null}
+            {paging.page > 1 ? (
+              <input type="hidden" name="page" value={String(paging.page)} />
+            ) : null}
+            {query.group ? <input type="hidden" name="group" value={query.group} /> : null}
+            <SelectField
+              name="capability"
+              label="Capability"
+              value={chosen?.slug}
+              options={[
+                ...(chosen ? [] : [{ value: '', label: 'Choose a capability' }]),
+                ...root.capabilities.map((cap) => ({ value: cap.slug, label: cap.name })),
+              ]}
+            />
+            <button type="submit">Show it by {dimension}</button>
+          </form>
+          {chosen ? (
+            <DataTable
+              caption={`${chosen.name}: satisfaction and effort by ${dimension}${paging.pages > 1 ? `, ${rangeWords(paging)}` : ''}`}
+              rows={cuts}
+              columns={[
+                { label: 'Group', cell: (cut) => <GroupName cut={cut} view={view} /> },
+                ...capabilityColumns((cut: CutResults) => figuresOf(cut, chosen.capabilityId)),
+              ]}
+            />
+          ) : (
+            <p>
+              Choose a capability to see it for each group in the table by {dimension}
+              {paging.pages > 1 ? ', page by page' : ''}.
+            </p>
+          )}
+          <h3 id="group-detail" tabindex={-1}>
+            {group ? `${group.label}: every capability` : 'One group, every capability'}
+          </h3>
+          {!group ? (
+            <p>Choose a group’s name in the table by {dimension} to see its figures here.</p>
+          ) : group.status === 'hidden' ? (
+            <p>{HIDDEN_TEXT}</p>
+          ) : (
+            <DataTable
+              caption={`${group.label}: satisfaction and effort by capability`}
+              rows={group.capabilities}
+              columns={[
+                { label: 'Capability', cell: (cap) => cap.name },
+                ...capabilityColumns((cap: CapabilityFigures) => cap),
+              ]}
+            />
+          )}
+        </>
+      ) : null}
       <HiddenNote />
     </>
   );
 }
-
 function CustomSection({ root }: { root: CutResults }) {
   if (root.custom.length === 0) return null;
   return (
@@ -502,16 +790,22 @@ function CustomSection({ root }: { root: CutResults }) {
   );
 }
 
-function CommentsSection(props: { results: SurveyResults; asked?: string; all: boolean }) {
-  const { results, asked, all } = props;
-  const shown = results.cuts.filter((cut) => cut.comments.status === 'shown');
-  const chosen = shown.find((cut) => cut.key === asked) ?? shown[0];
+function CommentsSection(props: {
+  results: SurveyResults;
+  groups: CutResults[];
+  query: ResultsQuery;
+}) {
+  const { results, groups, query } = props;
+  const all = query.all ?? false;
+  const withComments = (cut: CutResults | undefined) => cut?.comments.status === 'shown';
+  const root = results.cuts.find((cut) => cut.kind === 'all');
+  // Everyone and the groups of this page; a group chosen from another page stays listed.
+  const listed = [root, ...groups].filter(withComments) as CutResults[];
+  const asked = results.cuts.find((cut) => cut.key === query.comments && withComments(cut));
+  const chosen = asked ?? listed[0];
+  const shown = chosen && !listed.includes(chosen) ? [...listed, chosen] : listed;
   const link = (key: string, more = false) =>
-    `${surveyPath(results.survey.id, '/results')}?${new URLSearchParams({
-      by: results.by,
-      comments: key,
-      ...(more ? { all: '1' } : {}),
-    }).toString()}#comments`;
+    resultsHref(results, query, { comments: key, all: more }, '#comments');
   const items = chosen && chosen.comments.status === 'shown' ? chosen.comments.items : [];
   const visible = all ? items : items.slice(0, COMMENTS_SHOWN);
   const prompts = [...new Set(visible.map((i) => i.prompt))];

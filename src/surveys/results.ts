@@ -130,11 +130,29 @@ function topBoxWithMean(values: number[], atLeast: number): TopBox {
 
 const HOURS_MIDPOINTS: readonly number[] = HOURS_BUCKETS.map((b) => b.midpoint);
 
+/** A cut as listed before its figures are worked out: its place and its verdict. */
+export type ListedCut = Cut & { status: CutVerdict };
+
+/** Which cuts a reader needs figures for (a page shows a few of many). */
+export interface ResultsScope {
+  /**
+   * Given every cut listed, in display order with its verdict (decided over
+   * all of them, so a scope never changes what is hidden), the keys of the
+   * cuts to work figures out for. Only those are in `cuts`; Everyone always is.
+   */
+  pick?: (cuts: readonly ListedCut[]) => Iterable<string>;
+}
+
 /**
  * Results of a closed survey cut by team, tenure band or level band. Only
- * closed surveys have results (a 409 otherwise).
+ * closed surveys have results (a 409 otherwise). Without a scope, every cut.
  */
-export async function surveyResults(db: Db, id: string, by: Dimension): Promise<SurveyResults> {
+export async function surveyResults(
+  db: Db,
+  id: string,
+  by: Dimension,
+  scope: ResultsScope = {},
+): Promise<SurveyResults> {
   const survey = await getSurvey(db, id);
   if (!survey) throw new NotFound('There is no such survey.');
   if (survey.state !== 'closed') {
@@ -238,7 +256,7 @@ export async function surveyResults(db: Db, id: string, by: Dimension): Promise<
   const answersByCut = rowsByCut(space, answers);
   const ratingsByCut = rowsByCut(space, ratings);
   const commentsByCut = rowsByCut(space, comments);
-  const cuts: CutResults[] = space.cuts.map((cut) => {
+  const resultsOf = (cut: Cut): CutResults => {
     const cutAnswers = answersByCut.get(cut.key) ?? [];
     const values = (q: string) => cutAnswers.filter((a) => a.question === q).map((a) => a.value);
     // The cut's ratings per capability, sorted out only if a capability figure is shown.
@@ -307,7 +325,15 @@ export async function surveyResults(db: Db, id: string, by: Dimension): Promise<
       })),
       responseRate: rateOf && rateOf.invited >= k ? rate(rateOf.responded, rateOf.invited) : null,
     };
-  });
+  };
+  // A team's own members not in a sub-team are listed only when they answered.
+  const listed: ListedCut[] = space.cuts
+    .map((cut) => ({ ...cut, status: cutVerdicts.get(cut.key) ?? ('empty' as const) }))
+    .filter((c) => !(c.kind === 'rest' && c.status === 'empty'));
+  const picked = scope.pick ? new Set([ROOT, ...scope.pick(listed)]) : null;
+  const cuts = listed.flatMap(({ status: _, ...cut }) =>
+    picked && !picked.has(cut.key) ? [] : [resultsOf(cut)],
+  );
 
   const root = cuts.find((c) => c.key === ROOT)!;
   return {
@@ -318,7 +344,7 @@ export async function surveyResults(db: Db, id: string, by: Dimension): Promise<
     respondents: survey.responded ?? 0,
     invited: survey.invited ?? 0,
     change: root.nps.status === 'shown' ? await changeSince(db, survey, root.nps) : null,
-    cuts: cuts.filter((c) => !(c.kind === 'rest' && c.status === 'empty')),
+    cuts,
   };
 }
 
