@@ -22,6 +22,8 @@ const PAGES = [
   '/capabilities',
   '/capabilities/deploy-pipeline',
   '/capabilities/service-templates',
+  // Every team's choice about a capability, a page of teams at a time.
+  '/capabilities/deploy-pipeline/teams',
   '/exceptions',
   '/decisions',
   '/decision-rights',
@@ -86,6 +88,8 @@ const SURVEY_PAGES: { path: string; as: 'admin' | 'developer' }[] = [
   { path: '/surveys/{closedSurvey}/results', as: 'admin' },
   { path: '/surveys/{closedSurvey}/results?by=tenure', as: 'admin' },
   { path: '/surveys/{closedSurvey}/results?by=level', as: 'admin' },
+  // One capability by team, for the page of groups shown.
+  { path: '/surveys/{closedSurvey}/results?capability=deploy-pipeline', as: 'admin' },
   { path: '/pulse/deploy-pipeline?touchpoint=deploy', as: 'developer' },
   { path: '/pulses?capability=deploy-pipeline&period=2026-Q3', as: 'admin' },
 ];

@@ -1,7 +1,11 @@
+import { gzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
 import { describeEngines } from '../../test/engines.ts';
 import { quarterOf } from '../core/period.ts';
+import { applyOrgSnapshot } from '../org/store.ts';
+import { CHOICES_PAGE } from './pages-choices.tsx';
 import { HIDDEN_COHORT } from './pages-figures.tsx';
+import { TEAMS_SHOWN } from './pages-ledger.tsx';
 import { as, get, post, seedCatalog, teamId } from './pages-testing.ts';
 import { appendEvent } from './store.ts';
 
@@ -288,5 +292,81 @@ describeEngines('capability page', (handle) => {
     const { status, html } = await get(handle(), '/capabilities/nope', ada);
     expect(status).toBe(404);
     expect(html).toContain('There is no capability &quot;nope&quot;.');
+  });
+
+  it('sums up many teams’ choices with the latest few and links to the full list, paged by team name', async () => {
+    const { deploy, ada } = await seedCatalog(handle());
+    const slugs = Array.from({ length: 60 }, (_, i) => `squad-${String(i + 1).padStart(2, '0')}`);
+    await applyOrgSnapshot(
+      handle().db,
+      {
+        teams: slugs.map((slug) => ({ ref: `group:default/${slug}`, name: slug.toUpperCase() })),
+        people: [],
+        services: [],
+      },
+      { full: false, today: '2026-11-01' },
+    );
+    const states = ['adopted', 'trial', 'left'] as const;
+    for (const [i, slug] of slugs.entries()) {
+      const to = states[i % 3]!;
+      await appendEvent(handle().db, {
+        teamId: await teamId(handle(), slug),
+        capabilityId: deploy.id,
+        seq: 1,
+        from: 'none',
+        to,
+        reason: to === 'left' ? 'too-slow' : null,
+        reasonText: null,
+        alternative: to === 'left' ? 'GitHub Actions' : null,
+        actorId: null,
+        onBehalf: false,
+        exceptionId: null,
+        at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+      });
+    }
+    const { status, html } = await get(handle(), '/capabilities/deploy-pipeline', ada);
+    expect(status).toBe(200);
+    expect(gzipSync(html).length).toBeLessThan(14 * 1024);
+    const byTeam = html.slice(at(html, '<h2 id="by-team">'), at(html, '<h2 id="history">'));
+    // How many chose what, each a link to the list of those teams.
+    expect(byTeam).toMatch(
+      /href="\/capabilities\/deploy-pipeline\/teams\?state=adopted">Adopted<\/a><\/td><td class="num">20</,
+    );
+    expect(byTeam).toMatch(/>Left<\/a><\/td><td class="num">20</);
+    // The latest few, newest first, and not every team.
+    const listed = [...byTeam.matchAll(/<a href="\/teams\/(squad-\d+)">/g)].map((m) => m[1]);
+    expect(listed).toEqual(slugs.slice(-TEAMS_SHOWN).reverse());
+    expect(byTeam).toContain('The 10 latest choices');
+    expect(byTeam).toContain(
+      '<a href="/capabilities/deploy-pipeline/teams">See what each of the 60 teams chose about Deploy pipeline</a>',
+    );
+
+    // The full list, by team name, a page at a time, with links that need no script.
+    const seen: string[] = [];
+    let path: string | null = '/capabilities/deploy-pipeline/teams';
+    while (path) {
+      const page = await get(handle(), path, ada);
+      expect(page.status).toBe(200);
+      expect(page.html).toContain('<h1>What each team chose about Deploy pipeline</h1>');
+      expect(gzipSync(page.html).length).toBeLessThan(14 * 1024);
+      const rows = [...page.html.matchAll(/<td><a href="\/teams\/(squad-\d+)">/g)].map(
+        (m) => m[1]!,
+      );
+      expect(rows.length).toBeLessThanOrEqual(CHOICES_PAGE);
+      seen.push(...rows);
+      path = /<a href="([^"]+)" rel="next">/.exec(page.html)?.[1]?.replace(/&amp;/g, '&') ?? null;
+    }
+    expect(seen).toEqual(slugs);
+    const second = await get(handle(), '/capabilities/deploy-pipeline/teams?page=2', ada);
+    expect(second.html).toContain('rel="prev"');
+    expect(second.html).toContain('Teams and Deploy pipeline, 51 to 60 of 60');
+    const left = await get(handle(), '/capabilities/deploy-pipeline/teams?state=left', ada);
+    const leftRows = [...left.html.matchAll(/<td><a href="\/teams\/(squad-\d+)">/g)].map(
+      (m) => m[1],
+    );
+    expect(leftRows).toEqual(slugs.filter((_, i) => i % 3 === 2));
+    expect(left.html).toContain('Too slow');
+    expect(left.html).toContain('aria-current="true">Left (20)</a>');
+    expect((await get(handle(), '/capabilities/nope/teams', ada)).status).toBe(404);
   });
 });

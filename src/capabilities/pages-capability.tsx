@@ -15,6 +15,7 @@ import { type ValueFigures, valueFigures } from '../signals/figures-value.ts';
 import { ValueSection } from '../signals/pages-value.tsx';
 import { type CapabilityFigures, capabilityFigures } from './figures.ts';
 import { type Capability, type DecisionCategory, deciderLabel, type Mandate } from './model.ts';
+import { registerChoicesPage } from './pages-choices.tsx';
 import { FiguresSection } from './pages-figures.tsx';
 import { AdoptionTable, HistoryTable } from './pages-ledger.tsx';
 import { capabilityPath, STAGE_WORDS, teamPath, teamsFor, userNames } from './pages-shared.tsx';
@@ -99,6 +100,8 @@ function About({
 /** One capability: mandate first, then what it is, your team, figures, teams and history. */
 export function registerCapabilityPage(web: Hono<AppEnv>, deps: Deps): void {
   const { db } = deps.handle;
+  // The full list of teams' choices that the page sums up past a few teams.
+  registerChoicesPage(web, deps);
 
   web.get('/capabilities/:slug', policy('capability.read'), async (c) => {
     const actor = c.get('actor');

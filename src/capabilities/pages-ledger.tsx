@@ -3,8 +3,13 @@
 
 import { DataTable, DateText } from '../core/ui/components.tsx';
 import type { Team } from '../org/model.ts';
-import type { AdoptionEvent, Capability } from './model.ts';
-import { STATE_WORDS, Tag, teamPath } from './pages-shared.tsx';
+import {
+  ADOPTION_STATES,
+  type AdoptionEvent,
+  type AdoptionState,
+  type Capability,
+} from './model.ts';
+import { capabilityPath, STATE_WORDS, Tag, teamPath } from './pages-shared.tsx';
 import type { LedgerState } from './store.ts';
 
 function TeamLink({ team }: { team: Team | undefined }) {
@@ -32,7 +37,72 @@ export function Why(props: {
   );
 }
 
-/** Every team that has a state for the capability, by team name. */
+/** How many teams a capability page lists before it sums up and links to the full list. */
+export const TEAMS_SHOWN = 10;
+
+/** Teams by name, so a list is in the same order on every page of it. */
+export function byTeamName(teams: Map<string, Team>) {
+  return (a: LedgerState, b: LedgerState) =>
+    (teams.get(a.teamId)?.name ?? '').localeCompare(teams.get(b.teamId)?.name ?? '') ||
+    a.teamId.localeCompare(b.teamId);
+}
+
+/** How many teams are in each state, in the states' own order; states no team is in are left out. */
+export function stateCounts(
+  states: readonly LedgerState[],
+): { state: AdoptionState; teams: number }[] {
+  const counts = new Map<AdoptionState, number>();
+  for (const s of states) counts.set(s.state, (counts.get(s.state) ?? 0) + 1);
+  return ADOPTION_STATES.flatMap((state) =>
+    counts.has(state) ? [{ state, teams: counts.get(state)! }] : [],
+  );
+}
+
+const teamsWord = (n: number) => `${n.toLocaleString('en-GB')} ${n === 1 ? 'team' : 'teams'}`;
+
+/** The rows of a list of team choices. */
+export function ChoicesTable(props: {
+  caption: string;
+  rows: LedgerState[];
+  teams: Map<string, Team>;
+  reasons: Map<string, string>;
+  empty: string;
+}) {
+  const { teams, reasons } = props;
+  return (
+    <DataTable
+      caption={props.caption}
+      rows={props.rows}
+      empty={props.empty}
+      columns={[
+        { label: 'Team', cell: (s) => <TeamLink team={teams.get(s.teamId)} /> },
+        { label: 'State', cell: (s) => <Tag>{STATE_WORDS[s.state]}</Tag> },
+        { label: 'Since', cell: (s) => (s.since ? <DateText iso={s.since} /> : '—') },
+        {
+          label: 'Why',
+          cell: (s) => <Why reason={s.reason} text={s.reasonText} reasons={reasons} />,
+        },
+        { label: 'Uses instead', cell: (s) => s.alternative ?? '—' },
+      ]}
+    />
+  );
+}
+
+/** "12 other teams have not recorded anything about it." */
+export function Untouched({ count }: { count: number }) {
+  return count > 0 ? (
+    <p class="muted">
+      {count.toLocaleString('en-GB')} other {count === 1 ? 'team has' : 'teams have'} not recorded
+      anything about it.
+    </p>
+  ) : null;
+}
+
+/**
+ * What each team chose, on the capability page: every team by name while
+ * they are few; past TEAMS_SHOWN, how many chose what, the latest choices and
+ * a link to the full list, so the page stays the same size in any organisation.
+ */
 export function AdoptionTable(props: {
   capability: Capability;
   states: LedgerState[];
@@ -41,34 +111,49 @@ export function AdoptionTable(props: {
   /** Active teams without any change recorded. */
   untouched: number;
 }) {
-  const { capability, teams, reasons } = props;
-  const rows = [...props.states].sort((a, b) =>
-    (teams.get(a.teamId)?.name ?? '').localeCompare(teams.get(b.teamId)?.name ?? ''),
-  );
+  const { capability, teams, reasons, states } = props;
+  const few = states.length <= TEAMS_SHOWN;
+  const rows = few
+    ? [...states].sort(byTeamName(teams))
+    : [...states]
+        .sort((a, b) => (b.since ?? '').localeCompare(a.since ?? '') || byTeamName(teams)(a, b))
+        .slice(0, TEAMS_SHOWN);
+  const listHref = capabilityPath(capability.slug, '/teams');
   return (
     <section aria-labelledby="by-team">
       <h2 id="by-team">What each team chose</h2>
-      <DataTable
-        caption={`Teams and ${capability.name}`}
+      {few ? null : (
+        <DataTable
+          caption={`How many teams chose what about ${capability.name}`}
+          rows={stateCounts(states)}
+          columns={[
+            {
+              label: 'State',
+              cell: (r) => (
+                <a href={`${listHref}?state=${encodeURIComponent(r.state)}`}>
+                  {STATE_WORDS[r.state]}
+                </a>
+              ),
+            },
+            { label: 'Teams', numeric: true, cell: (r) => r.teams.toLocaleString('en-GB') },
+          ]}
+        />
+      )}
+      <ChoicesTable
+        caption={few ? `Teams and ${capability.name}` : `The ${TEAMS_SHOWN} latest choices`}
         rows={rows}
+        teams={teams}
+        reasons={reasons}
         empty={`No team has tried, adopted or declined ${capability.name} yet.`}
-        columns={[
-          { label: 'Team', cell: (s) => <TeamLink team={teams.get(s.teamId)} /> },
-          { label: 'State', cell: (s) => <Tag>{STATE_WORDS[s.state]}</Tag> },
-          { label: 'Since', cell: (s) => (s.since ? <DateText iso={s.since} /> : '—') },
-          {
-            label: 'Why',
-            cell: (s) => <Why reason={s.reason} text={s.reasonText} reasons={reasons} />,
-          },
-          { label: 'Uses instead', cell: (s) => s.alternative ?? '—' },
-        ]}
       />
-      {props.untouched > 0 ? (
-        <p class="muted">
-          {props.untouched} other {props.untouched === 1 ? 'team has' : 'teams have'} not recorded
-          anything about it.
+      {few ? null : (
+        <p>
+          <a href={listHref}>
+            See what each of the {teamsWord(states.length)} chose about {capability.name}
+          </a>
         </p>
-      ) : null}
+      )}
+      <Untouched count={props.untouched} />
     </section>
   );
 }

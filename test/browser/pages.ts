@@ -104,6 +104,7 @@ export const pages: PageCase[] = [
     asDeveloper: true,
   },
   { path: '/capabilities/deploy-pipeline', name: 'optional capability page with figures' },
+  { path: '/capabilities/deploy-pipeline/teams', name: 'what each team chose about a capability' },
   { path: '/capabilities/new', name: 'add a capability form' },
   { path: '/capabilities/deploy-pipeline/edit', name: 'edit a capability form' },
   {
