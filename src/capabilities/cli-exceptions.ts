@@ -5,7 +5,6 @@ import { apiClient } from '../core/client.ts';
 import type { CategorySchema, DecisionSchema, ExceptionSchema } from './api-schemas.ts';
 import { deciderWords, fetchAll, formatDate, isoDate, printJson } from './cli-support.ts';
 import { DECIDER_ROLES, EXCEPTION_OUTCOMES, EXCEPTION_STATUSES } from './model.ts';
-import { expireExceptions } from './service.ts';
 
 type ExceptionJson = z.infer<typeof ExceptionSchema>;
 type DecisionJson = z.infer<typeof DecisionSchema>;
@@ -162,6 +161,8 @@ function registerExceptionCommands(program: Command, io: Io): void {
         'end approved exceptions whose expiry date has passed (operators: local database)',
       ),
   ).action(async (opts: { json?: boolean }) => {
+    // The service (and the database code under it) loads only for this operator command.
+    const { expireExceptions } = await import('./service.ts');
     const ended = await withDatabase(io, (handle) => expireExceptions(handle.db, today()));
     if (opts.json) return printJson(io, { ended });
     io.err(

@@ -6,9 +6,7 @@ import { type Command, Option } from 'commander';
 import { printJson } from '../capabilities/cli-support.ts';
 import { CliError, EXIT, type Io } from '../core/cli.ts';
 import { apiClient } from '../core/client.ts';
-import { renderReportMarkdown } from './report-markdown.ts';
 import type { Report } from './report-schema.ts';
-import { reportHtmlDocument } from './report-view.tsx';
 
 export const REPORT_FORMATS = ['md', 'html', 'json'] as const;
 type Format = (typeof REPORT_FORMATS)[number];
@@ -43,8 +41,12 @@ export function registerReportCli(program: Command, io: Io): void {
       const report = await client.get<Report>('/report', { period: opts.period });
       const format: Format = opts.json ? 'json' : opts.format;
       if (format === 'json') return printJson(io, report);
-      if (format === 'html')
+      // The renderers (the HTML one with the page's charts) load only for their format.
+      if (format === 'html') {
+        const { reportHtmlDocument } = await import('./report-view.tsx');
         return io.out(await reportHtmlDocument(report, { baseUrl: client.url }));
+      }
+      const { renderReportMarkdown } = await import('./report-markdown.ts');
       io.out(renderReportMarkdown(report, { baseUrl: client.url }));
     });
 }

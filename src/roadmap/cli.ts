@@ -3,7 +3,6 @@ import { type Command, Option } from 'commander';
 import { fetchAll, formatDate, printJson, wrap } from '../capabilities/cli-support.ts';
 import { bold, formatTable, type Io, withJson } from '../core/cli.ts';
 import { apiClient } from '../core/client.ts';
-import { markdownToText } from '../core/markdown.ts';
 import type {
   ChangelogEntrySchema,
   CommentSchema,
@@ -131,11 +130,13 @@ export function registerRoadmapCli(program: Command, io: Io): void {
       io.err(opts.breaking ? 'No breaking changes so far.' : 'Nothing has shipped yet.');
       return;
     }
-    io.out(page.items.map((e) => entryText(io, e)).join('\n\n'));
+    // markdown-it loads only when there is text to show.
+    const { markdownToText } = await import('../core/markdown.ts');
+    io.out(page.items.map((e) => entryText(io, e, markdownToText)).join('\n\n'));
   });
 }
 
-function entryText(io: Io, e: EntryJson): string {
+function entryText(io: Io, e: EntryJson, markdownToText: (markdown: string) => string): string {
   const lines = [`${formatDate(e.publishedAt)}  ${bold(io, e.title)}`];
   if (e.breaking) lines.push(`  Breaking: takes effect on ${formatDate(e.effectiveOn)}.`);
   lines.push(wrap(markdownToText(e.body).replace(/\s+/g, ' ')));
