@@ -70,7 +70,8 @@ export function workloadToday(now = new Date()): string {
 /**
  * The schema version: a hash of every migration. A changed demo generator
  * does not change it (run with --fresh to regenerate); a new or changed
- * migration does.
+ * migration does, and the week's workload under the older version is then
+ * brought up to date with `paved migrate` rather than generated again.
  */
 export function schemaVersion(root = ROOT): string {
   const hash = createHash('sha256');
@@ -197,11 +198,31 @@ export async function cachedWorkload(
     opts.log(`Workload ${key}: from the cache.`);
     return { spec, file, key, today, generatedSeconds: null, ...saved };
   }
-  for (const name of readdirSync(CACHE_DIR)) {
-    if (name.startsWith(`${workloadPrefix(spec)}-`)) rmSync(join(CACHE_DIR, name), { force: true });
-  }
   const partial = join(CACHE_DIR, `${key}.partial.db`);
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
+  // The same workload of this week under older migrations: brought up to date
+  // by paved migrate, as a deployment's data is, instead of generated again.
+  const older = opts.fresh ? undefined : olderWorkload(spec, today, key);
+  if (older) {
+    opts.log(`Workload ${key}: migrating ${older.key} to the current schema…`);
+    copyFileSync(older.file, partial);
+    const migrated = await runPaved(['migrate'], pavedEnv(`sqlite:${partial}`, {}));
+    if (migrated.code === 0) {
+      renameSync(partial, file);
+      for (const suffix of ['-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
+      const saved = JSON.parse(readFileSync(older.meta, 'utf8')) as Pick<
+        Workload,
+        'generationSeconds' | 'generationCpuSeconds'
+      >;
+      const counts = countRows(file);
+      writeFileSync(meta, `${JSON.stringify({ ...saved, counts }, null, 2)}\n`);
+      removeOtherWorkloads(spec, key);
+      return { spec, file, key, today, generatedSeconds: null, ...saved, counts };
+    }
+    opts.log(`  migrate failed (exit ${migrated.code}); generating instead.`);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${partial}${suffix}`, { force: true });
+  }
+  removeOtherWorkloads(spec, key);
   opts.log(
     `Workload ${key}: generating with paved demo --size ${spec.size} --scale ${spec.scale} --seed ${spec.seed}…`,
   );
@@ -238,6 +259,31 @@ export async function cachedWorkload(
     generationCpuSeconds,
     counts,
   };
+}
+
+/** A complete cached workload of the same spec and week under another schema version. */
+function olderWorkload(
+  spec: WorkloadSpec,
+  today: string,
+  key: string,
+): { key: string; file: string; meta: string } | undefined {
+  const prefix = `${workloadPrefix(spec)}-`;
+  for (const name of readdirSync(CACHE_DIR)) {
+    if (!name.startsWith(prefix) || !name.endsWith(`-${today}.json`)) continue;
+    const other = name.slice(0, -'.json'.length);
+    const file = join(CACHE_DIR, `${other}.db`);
+    if (other !== key && existsSync(file)) return { key: other, file, meta: join(CACHE_DIR, name) };
+  }
+  return undefined;
+}
+
+/** Removes the cached files of a spec other than `key`'s (older schema versions and weeks). */
+function removeOtherWorkloads(spec: WorkloadSpec, key: string): void {
+  for (const name of readdirSync(CACHE_DIR)) {
+    if (name.startsWith(`${workloadPrefix(spec)}-`) && !name.startsWith(`${key}.`)) {
+      rmSync(join(CACHE_DIR, name), { force: true });
+    }
+  }
 }
 
 /** A private copy of a cached SQLite workload for one run; the run writes only to it. */
