@@ -98,16 +98,18 @@ async function firstAdoptions(db: Db, capabilityId: string): Promise<Map<string,
 // A literal so PostgreSQL sees the grouped expression as the selected one.
 const month = sql<string>`substr(d.day, 1, 7)`;
 
-/** The outcome per active team and complete month, from the team-day sums. */
-async function monthlyOutcome(
+type MonthlySeries = Map<string, Map<number, number>>;
+type DeployOutcome = Exclude<ValueOutcome, 'hours-lost'>;
+
+/**
+ * Both deploy outcomes per active team and complete month, from the team-day
+ * sums: one pass over the history gives the mean deploy duration and the mean
+ * lead time together (the matrix and the report ask for both).
+ */
+async function monthlyOutcomes(
   db: Db,
-  outcome: ValueOutcome,
   before: string,
-): Promise<Map<string, Map<number, number>>> {
-  const [sum, count] =
-    outcome === 'deploy-duration'
-      ? (['d.deploy_seconds_sum', 'd.deploy_seconds_count'] as const)
-      : (['d.lead_seconds_sum', 'd.lead_seconds_count'] as const);
+): Promise<Record<DeployOutcome, MonthlySeries>> {
   const rows = await db
     .selectFrom('signal_team_days as d')
     .innerJoin('teams as t', 't.id', 'd.team_id')
@@ -117,18 +119,35 @@ async function monthlyOutcome(
     .select((eb) => [
       'd.team_id',
       month.as('month'),
-      eb.fn.sum<number>(sum).as('total'),
-      eb.fn.sum<number>(count).as('n'),
+      eb.fn.sum<number>('d.deploy_seconds_sum').as('deploy_total'),
+      eb.fn.sum<number>('d.deploy_seconds_count').as('deploy_n'),
+      eb.fn.sum<number>('d.lead_seconds_sum').as('lead_total'),
+      eb.fn.sum<number>('d.lead_seconds_count').as('lead_n'),
     ])
     .execute();
-  const seconds = OUTCOME_INFO[outcome].unit === 'minutes' ? 60 : 3600;
-  const out = new Map<string, Map<number, number>>();
+  const out: Record<DeployOutcome, MonthlySeries> = {
+    'deploy-duration': new Map(),
+    'lead-time': new Map(),
+  };
+  const add = (
+    outcome: DeployOutcome,
+    teamId: string,
+    m: number,
+    total: unknown,
+    count: unknown,
+  ) => {
+    const n = Number(count);
+    if (n === 0) return;
+    const seconds = OUTCOME_INFO[outcome].unit === 'minutes' ? 60 : 3600;
+    const series = out[outcome];
+    const values = series.get(teamId) ?? new Map<number, number>();
+    values.set(m, Number(total) / n / seconds);
+    series.set(teamId, values);
+  };
   for (const r of rows) {
-    const n = Number(r.n);
-    if (n === 0) continue;
-    const values = out.get(r.team_id) ?? new Map<number, number>();
-    values.set(monthIndex(r.month), Number(r.total) / n / seconds);
-    out.set(r.team_id, values);
+    const m = monthIndex(r.month);
+    add('deploy-duration', r.team_id, m, r.deploy_total, r.deploy_n);
+    add('lead-time', r.team_id, m, r.lead_total, r.lead_n);
   }
   return out;
 }
@@ -218,14 +237,22 @@ export async function valueFigures(
   if (!choice || !info) {
     return { ...base, outcome: null, estimate: null, perWeek: null, cohorts: [], eventStudy: [] };
   }
-  const seriesKey = `${choice.outcome}/${today}`;
-  let series = opts.memo?.get(seriesKey);
+  const seriesKey = (outcome: ValueOutcome) => `${outcome}/${today}`;
+  let series = opts.memo?.get(seriesKey(choice.outcome));
   if (!series) {
-    series =
-      choice.outcome === 'hours-lost'
-        ? hoursLostByTeam(db)
-        : monthlyOutcome(db, choice.outcome, `${today.slice(0, 7)}-01`);
-    opts.memo?.set(seriesKey, series);
+    if (choice.outcome === 'hours-lost') {
+      series = hoursLostByTeam(db);
+      opts.memo?.set(seriesKey(choice.outcome), series);
+    } else {
+      const both = monthlyOutcomes(db, `${today.slice(0, 7)}-01`);
+      for (const outcome of ['deploy-duration', 'lead-time'] as const) {
+        const one = both.then((b) => b[outcome]);
+        // The other outcome may never be read: its failure must not go unhandled.
+        one.catch(() => {});
+        opts.memo?.set(seriesKey(outcome), one);
+      }
+      series = both.then((b) => b[choice.outcome as DeployOutcome]);
+    }
   }
   const [adopted, values] = await Promise.all([firstAdoptions(db, capability.id), series]);
   const periodOf = (iso: string) =>
