@@ -49,6 +49,37 @@ export function responsiveness(
   slaDays: number,
   now: Date,
 ): ResponsivenessFigures {
+  return responsivenessOf(parseRecords(records), period, slaDays, now);
+}
+
+/** Creation and acknowledgement times in milliseconds, parsed once for several periods. */
+interface AckTimes {
+  created: Float64Array;
+  acknowledged: Float64Array;
+  /** 1 where the item was acknowledged. */
+  isAcknowledged: Uint8Array;
+}
+
+function parseRecords(records: readonly AckRecord[]): AckTimes {
+  const created = new Float64Array(records.length);
+  const acknowledged = new Float64Array(records.length);
+  const isAcknowledged = new Uint8Array(records.length);
+  for (const [n, r] of records.entries()) {
+    created[n] = Date.parse(r.createdAt);
+    if (r.acknowledgedAt) {
+      acknowledged[n] = Date.parse(r.acknowledgedAt);
+      isAcknowledged[n] = 1;
+    }
+  }
+  return { created, acknowledged, isAcknowledged };
+}
+
+function responsivenessOf(
+  records: AckTimes,
+  period: Period,
+  slaDays: number,
+  now: Date,
+): ResponsivenessFigures {
   const sla = slaDays * DAY_MS;
   const nowMs = now.getTime();
   const start = Date.parse(period.start);
@@ -60,9 +91,9 @@ export function responsiveness(
   let due = 0;
   let inTime = 0;
   let openOverdue = 0;
-  for (const r of records) {
-    const c = Date.parse(r.createdAt);
-    const a = r.acknowledgedAt ? Date.parse(r.acknowledgedAt) : null;
+  for (let n = 0; n < records.created.length; n++) {
+    const c = records.created[n]!;
+    const a = records.isAcknowledged[n] ? records.acknowledged[n]! : null;
     // Open overdue at the evaluation time: created more than the SLA before it, not acknowledged by then.
     if (c + sla < evaluatedAt && c < evaluatedAt && (a === null || a > evaluatedAt)) openOverdue++;
     if (c < start || c >= end || c > nowMs) continue;
@@ -93,6 +124,29 @@ export function responsiveness(
   };
 }
 
+/**
+ * The items that bear on the figures of these periods (at least one), parsed.
+ * A period's figures depend only on items created before its end; of those
+ * created before every period starts, only the ones not yet acknowledged when
+ * a period is evaluated (still new, or acknowledged after the earliest
+ * evaluation time) can count, as open overdue. Items acknowledged before
+ * that change no figure, so they are not read.
+ */
+async function recordsFor(db: Db, periods: readonly Period[], now: Date): Promise<AckTimes> {
+  const nowMs = now.getTime();
+  const ends = periods.map((p) => p.end).sort();
+  const starts = periods.map((p) => p.start).sort();
+  const firstEvaluation = Math.min(...periods.map((p) => Math.min(nowMs, Date.parse(p.end))));
+  const rows = await ackTimes(db, {
+    createdBefore: ends.at(-1)!,
+    olderOnlyIfOpenAfter: {
+      createdFrom: starts[0]!,
+      acknowledgedAfter: new Date(firstEvaluation).toISOString(),
+    },
+  });
+  return parseRecords(rows);
+}
+
 /** The figures for a period (`YYYY-Qn` or `YYYY-MM`; the current quarter by default). */
 export async function feedbackFigures(
   db: Db,
@@ -103,9 +157,7 @@ export async function feedbackFigures(
   authorize(actor, 'feedback.read');
   const period = periodKey ? parsePeriod(periodKey) : quarterOf(now);
   const slaDays = await getSetting(db, ackSlaDays);
-  // Everything created before the period ends: the period's items, and older ones still overdue.
-  const records = await ackTimes(db, { createdBefore: period.end });
-  return responsiveness(records, period, slaDays, now);
+  return responsivenessOf(await recordsFor(db, [period], now), period, slaDays, now);
 }
 
 /** The same figures for several periods at once (a trend), oldest first. */
@@ -118,11 +170,30 @@ export async function feedbackFiguresSeries(
   authorize(actor, 'feedback.read');
   const periods = periodKeys.map((k) => parsePeriod(k));
   const slaDays = await getSetting(db, ackSlaDays);
-  const last = periods
-    .map((p) => p.end)
-    .sort()
-    .at(-1);
-  if (!last) return [];
-  const records = await ackTimes(db, { createdBefore: last });
-  return periods.map((p) => responsiveness(records, p, slaDays, now));
+  if (periods.length === 0) return [];
+  const records = await recordsFor(db, periods, now);
+  return periods.map((p) => responsivenessOf(records, p, slaDays, now));
+}
+
+/**
+ * One period's figures and a trend of several (the board), from one read of
+ * the items: the figures of a period depend only on items created before
+ * its end, so the items created before the latest end serve every period.
+ */
+export async function feedbackFiguresWithSeries(
+  db: Db,
+  actor: Actor | null,
+  periodKey: string | undefined,
+  seriesKeys: string[],
+  now = new Date(),
+): Promise<{ figures: ResponsivenessFigures; series: ResponsivenessFigures[] }> {
+  authorize(actor, 'feedback.read');
+  const period = periodKey ? parsePeriod(periodKey) : quarterOf(now);
+  const periods = seriesKeys.map((k) => parsePeriod(k));
+  const slaDays = await getSetting(db, ackSlaDays);
+  const records = await recordsFor(db, [period, ...periods], now);
+  return {
+    figures: responsivenessOf(records, period, slaDays, now),
+    series: periods.map((p) => responsivenessOf(records, p, slaDays, now)),
+  };
 }

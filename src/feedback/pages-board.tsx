@@ -9,13 +9,13 @@ import type { Db } from '../core/db/index.ts';
 import { type FieldError, InvalidInput } from '../core/errors.ts';
 import { policy } from '../core/http/auth.ts';
 import type { AppEnv, Deps } from '../core/http/env.ts';
-import { parsePeriod, previousPeriod, quarterOf } from '../core/period.ts';
+import { previousPeriod, quarterOf } from '../core/period.ts';
 import { can } from '../core/policy.ts';
 import { getSetting } from '../core/settings.ts';
 import { DataTable, ErrorSummary, Field, SelectField } from '../core/ui/components.tsx';
 import { renderPage } from '../core/ui/page.tsx';
 import { listTeams } from '../org/store.ts';
-import { feedbackFigures, feedbackFiguresSeries, type ResponsivenessFigures } from './figures.ts';
+import { feedbackFiguresWithSeries, type ResponsivenessFigures } from './figures.ts';
 import {
   FEEDBACK_KINDS,
   FEEDBACK_SORTS,
@@ -105,18 +105,15 @@ async function loadFigures(
   const actor = c.get('actor');
   const now = new Date();
   const current = quarterOf(now);
-  const period = periodKey ? parsePeriod(periodKey) : current;
   const keys = [current];
   for (let i = 0; i < 3; i++) keys.unshift(previousPeriod(keys[0]!));
-  return {
-    figures: await feedbackFigures(db, actor, period.key, now),
-    series: await feedbackFiguresSeries(
-      db,
-      actor,
-      keys.map((p) => p.key),
-      now,
-    ),
-  };
+  return feedbackFiguresWithSeries(
+    db,
+    actor,
+    periodKey || current.key,
+    keys.map((p) => p.key),
+    now,
+  );
 }
 
 async function boardPage(c: Context<AppEnv>, db: Db) {

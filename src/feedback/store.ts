@@ -15,6 +15,17 @@ import type {
 // Votes are always counted from their rows, never kept in a counter.
 const voteCount = sql<number>`(select count(*) from feedback_votes v where v.item_id = i.id)`;
 
+/** Every voted item's count, from one grouped scan of the vote rows (items without votes are absent). */
+function voteTotals(db: Db) {
+  return db
+    .selectFrom('feedback_votes')
+    .select(['item_id', sql<number>`count(*)`.as('n')])
+    .groupBy('item_id');
+}
+
+/** New items before every other status (the overdue and triage order). */
+const unacknowledgedFirst = sql`case when i.status = 'new' then 0 else 1 end`;
+
 function baseQuery(db: Db) {
   return db
     .selectFrom('feedback_items as i')
@@ -106,24 +117,32 @@ export interface ItemFilter {
 /**
  * The board: filtered, sorted, paged. Pages are by position (the cursor
  * holds an offset), because vote counts change between pages either way.
+ *
+ * One statement in two steps: an inner query finds the page's ids from the
+ * narrow columns it filters and sorts on (votes counted once per item by a
+ * grouped scan of the vote rows, only when sorting by votes), and the outer
+ * one reads those items in full, with their votes, in the same order. The
+ * order is total (ties broken by creation time, then id), so the page holds
+ * exactly the rows the full query would hold at that offset.
  */
 export async function listItems(db: Db, filter: ItemFilter): Promise<Page<FeedbackItem>> {
   const offset = filter.cursor ? Number(decodeCursor(filter.cursor, 1)[0]) : 0;
-  let q = baseQuery(db);
-  if (filter.capabilityId) q = q.where('i.capability_id', '=', filter.capabilityId);
-  if (filter.teamId) q = q.where('i.team_id', '=', filter.teamId);
-  if (filter.status?.length) q = q.where('i.status', 'in', filter.status);
-  if (filter.kind?.length) q = q.where('i.kind', 'in', filter.kind);
+  const sort = filter.sort ?? 'newest';
+  let page = db.selectFrom('feedback_items as i').select('i.id');
+  if (filter.capabilityId) page = page.where('i.capability_id', '=', filter.capabilityId);
+  if (filter.teamId) page = page.where('i.team_id', '=', filter.teamId);
+  if (filter.status?.length) page = page.where('i.status', 'in', filter.status);
+  if (filter.kind?.length) page = page.where('i.kind', 'in', filter.kind);
   if (filter.authorId) {
-    q = q.where('i.author_id', '=', filter.authorId).where('i.posted_as', '=', 'name');
+    page = page.where('i.author_id', '=', filter.authorId).where('i.posted_as', '=', 'name');
   }
-  if (filter.createdBefore) q = q.where('i.created_at', '<', filter.createdBefore);
+  if (filter.createdBefore) page = page.where('i.created_at', '<', filter.createdBefore);
   if (filter.q?.trim()) {
     // lower() on both sides: the same case-insensitive match on both engines.
     const words = filter.q.trim().toLowerCase().split(/\s+/).slice(0, 8);
     for (const word of words) {
       const pattern = `%${word.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-      q = q.where((eb) =>
+      page = page.where((eb) =>
         eb.or([
           sql<boolean>`lower(i.title) like ${pattern} escape '\\'`,
           sql<boolean>`lower(i.body) like ${pattern} escape '\\'`,
@@ -131,19 +150,30 @@ export async function listItems(db: Db, filter: ItemFilter): Promise<Page<Feedba
       );
     }
   }
-  const sort = filter.sort ?? 'newest';
+  if (sort === 'votes') {
+    page = page
+      .leftJoin(voteTotals(db).as('vt'), 'vt.item_id', 'i.id')
+      .orderBy(sql`coalesce(vt.n, 0)`, 'desc')
+      .orderBy('i.created_at', 'desc');
+  } else if (sort === 'oldest-unacknowledged') {
+    page = page.orderBy(unacknowledgedFirst).orderBy('i.created_at', 'asc');
+  } else {
+    page = page.orderBy('i.created_at', 'desc');
+  }
+  page = page
+    .orderBy('i.id')
+    .limit(filter.limit + 1)
+    .offset(offset);
+  let q = baseQuery(db).where('i.id', 'in', page);
+  // The same order again, over the page's rows only (their votes counted from the same rows).
   if (sort === 'votes') {
     q = q.orderBy(voteCount, 'desc').orderBy('i.created_at', 'desc');
   } else if (sort === 'oldest-unacknowledged') {
-    q = q.orderBy(sql`case when i.status = 'new' then 0 else 1 end`).orderBy('i.created_at', 'asc');
+    q = q.orderBy(unacknowledgedFirst).orderBy('i.created_at', 'asc');
   } else {
     q = q.orderBy('i.created_at', 'desc');
   }
-  const rows = await q
-    .orderBy('i.id')
-    .limit(filter.limit + 1)
-    .offset(offset)
-    .execute();
+  const rows = await q.orderBy('i.id').execute();
   const more = rows.length > filter.limit;
   return {
     items: rows.slice(0, filter.limit).map(itemRow),
@@ -524,13 +554,31 @@ export async function listInternalNotes(db: Db, itemId: string): Promise<Interna
 /** Creation and acknowledgement times of the items that bear on a period's figures. */
 export async function ackTimes(
   db: Db,
-  range: { createdFrom?: string; createdBefore: string },
+  range: {
+    createdFrom?: string;
+    createdBefore: string;
+    /**
+     * Items created before `createdFrom` only when not acknowledged by
+     * `acknowledgedAfter` (still new, or acknowledged later).
+     */
+    olderOnlyIfOpenAfter?: { createdFrom: string; acknowledgedAfter: string };
+  },
 ): Promise<{ createdAt: string; acknowledgedAt: string | null }[]> {
   let q = db
     .selectFrom('feedback_items')
     .select(['created_at', 'acknowledged_at'])
     .where('created_at', '<', range.createdBefore);
   if (range.createdFrom) q = q.where('created_at', '>=', range.createdFrom);
+  const older = range.olderOnlyIfOpenAfter;
+  if (older) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('created_at', '>=', older.createdFrom),
+        eb('acknowledged_at', 'is', null),
+        eb('acknowledged_at', '>', older.acknowledgedAfter),
+      ]),
+    );
+  }
   const rows = await q.execute();
   return rows.map((r) => ({ createdAt: r.created_at, acknowledgedAt: r.acknowledged_at }));
 }

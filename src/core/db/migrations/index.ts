@@ -8,6 +8,7 @@ import * as m0006 from './0006_roadmap.ts';
 import * as m0007 from './0007_signals.ts';
 import * as m0008 from './0008_insights.ts';
 import * as m0009 from './0009_research.ts';
+import * as m0010 from './0010_feedback_reads.ts';
 
 /** Every migration, in order. Add a line per new numbered file. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_signals': m0007,
   '0008_insights': m0008,
   '0009_research': m0009,
+  '0010_feedback_reads': m0010,
 };
