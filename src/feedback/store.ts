@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type Expression, sql } from 'kysely';
 import { newId, nowIso } from '../core/db/helpers.ts';
 import type { Db } from '../core/db/index.ts';
 import { decodeCursor, encodeCursor, type Page } from '../core/db/paging.ts';
@@ -125,6 +125,20 @@ export interface ItemFilter {
  * order is total (ties broken by creation time, then id), so the page holds
  * exactly the rows the full query would hold at that offset.
  */
+/** A query over `feedback_items as i` in the board's total order for `sort` (`votes`: each item's votes). */
+function inBoardOrder<
+  Q extends { orderBy(expression: Expression<unknown>, direction?: 'asc' | 'desc'): Q },
+>(q: Q, sort: FeedbackSort, votes: Expression<unknown>): Q {
+  const created = sql`i.created_at`;
+  const ordered =
+    sort === 'votes'
+      ? q.orderBy(votes, 'desc').orderBy(created, 'desc')
+      : sort === 'oldest-unacknowledged'
+        ? q.orderBy(unacknowledgedFirst).orderBy(created, 'asc')
+        : q.orderBy(created, 'desc');
+  return ordered.orderBy(sql`i.id`);
+}
+
 export async function listItems(db: Db, filter: ItemFilter): Promise<Page<FeedbackItem>> {
   const offset = filter.cursor ? Number(decodeCursor(filter.cursor, 1)[0]) : 0;
   const sort = filter.sort ?? 'newest';
@@ -150,30 +164,16 @@ export async function listItems(db: Db, filter: ItemFilter): Promise<Page<Feedba
       );
     }
   }
-  if (sort === 'votes') {
-    page = page
-      .leftJoin(voteTotals(db).as('vt'), 'vt.item_id', 'i.id')
-      .orderBy(sql`coalesce(vt.n, 0)`, 'desc')
-      .orderBy('i.created_at', 'desc');
-  } else if (sort === 'oldest-unacknowledged') {
-    page = page.orderBy(unacknowledgedFirst).orderBy('i.created_at', 'asc');
-  } else {
-    page = page.orderBy('i.created_at', 'desc');
-  }
-  page = page
-    .orderBy('i.id')
+  if (sort === 'votes') page = page.leftJoin(voteTotals(db).as('vt'), 'vt.item_id', 'i.id');
+  const ids = inBoardOrder(page, sort, sql`coalesce(vt.n, 0)`)
     .limit(filter.limit + 1)
     .offset(offset);
-  let q = baseQuery(db).where('i.id', 'in', page);
   // The same order again, over the page's rows only (their votes counted from the same rows).
-  if (sort === 'votes') {
-    q = q.orderBy(voteCount, 'desc').orderBy('i.created_at', 'desc');
-  } else if (sort === 'oldest-unacknowledged') {
-    q = q.orderBy(unacknowledgedFirst).orderBy('i.created_at', 'asc');
-  } else {
-    q = q.orderBy('i.created_at', 'desc');
-  }
-  const rows = await q.orderBy('i.id').execute();
+  const rows = await inBoardOrder(
+    baseQuery(db).where('i.id', 'in', ids),
+    sort,
+    voteCount,
+  ).execute();
   const more = rows.length > filter.limit;
   return {
     items: rows.slice(0, filter.limit).map(itemRow),
