@@ -48,3 +48,26 @@ it('leaves words of capability names to the capability count, and keeps to the l
 it('has nothing to say about no comments', () => {
   expect(commentThemes([], CAPABILITIES)).toEqual({ comments: 0, capabilities: [], terms: [] });
 });
+
+it('finds a capability only as whole words in a row, once per comment', () => {
+  const capabilities = [
+    { slug: 'ci-runners', name: 'CI runners' },
+    { slug: 'ci', name: 'CI' },
+    { slug: 'k8s', name: 'Kubernetes platform' },
+  ];
+  const comments = [
+    // "CI runners" (name) and "ci-runners" (slug): one comment; "CI" as a word too.
+    'CI runners are slow; ci-runners queue forever.',
+    // "CIrunners", "runners ci" and "precise": no phrase as words in a row.
+    'CIrunners, runners ci, precise timing.',
+    // "Kubernetes, platform" is the name's words in a row once punctuation is gone; "k8s" the slug.
+    'Kubernetes, platform! And k8s again.',
+    'k8s-ish',
+  ];
+  // By hand: CI runners in 1; CI in 1 and 2 ("ci" alone in 2); Kubernetes platform in 3 and 4 ("k8s" before "ish").
+  expect(commentThemes(comments, capabilities, { minCount: 99 }).capabilities).toEqual([
+    { slug: 'ci', name: 'CI', count: 2 },
+    { slug: 'k8s', name: 'Kubernetes platform', count: 2 },
+    { slug: 'ci-runners', name: 'CI runners', count: 1 },
+  ]);
+});

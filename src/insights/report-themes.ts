@@ -40,17 +40,45 @@ export function termsOf(text: string): Set<string> {
   return new Set(words);
 }
 
-/** True when the comment names the capability (its name or its slug, as words). */
-function mentions(text: string, capability: { slug: string; name: string }): boolean {
-  const lower = ` ${text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ')} `;
-  const phrases = [capability.name, capability.slug.replace(/-/g, ' ')].map(
-    (p) =>
-      ` ${p
-        .toLowerCase()
-        .replace(/[^\p{L}\p{N}]+/gu, ' ')
-        .trim()} `,
-  );
-  return phrases.some((p) => p.trim().length > 0 && lower.includes(p));
+/** Text as its words, lower case, split at anything but letters and digits. */
+function wordsOf(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0);
+}
+
+/**
+ * How many comments name each capability (by index): its name or its slug,
+ * as whole words in a row. Each phrase is looked up by its first word, so
+ * a comment is read once whatever the number of capabilities.
+ */
+function mentionCounts(
+  comments: readonly string[],
+  capabilities: readonly { slug: string; name: string }[],
+): number[] {
+  const byFirstWord = new Map<string, { words: string[]; capability: number }[]>();
+  capabilities.forEach((c, capability) => {
+    for (const phrase of [c.name, c.slug.replace(/-/g, ' ')]) {
+      const words = wordsOf(phrase);
+      if (words.length === 0) continue;
+      const list = byFirstWord.get(words[0]!) ?? [];
+      list.push({ words, capability });
+      byFirstWord.set(words[0]!, list);
+    }
+  });
+  const counts = capabilities.map(() => 0);
+  for (const comment of comments) {
+    const words = wordsOf(comment);
+    const named = new Set<number>();
+    words.forEach((word, at) => {
+      for (const phrase of byFirstWord.get(word) ?? []) {
+        if (phrase.words.every((w, i) => words[at + i] === w)) named.add(phrase.capability);
+      }
+    });
+    for (const capability of named) counts[capability]! += 1;
+  }
+  return counts;
 }
 
 /**
@@ -68,6 +96,7 @@ export function commentThemes(
   const minCount = opts.minCount ?? 2;
   // Words of capability names are counted as the capability, not again as words.
   const named = new Set(capabilities.flatMap((c) => [...termsOf(`${c.name} ${c.slug}`)]));
+  const mentions = mentionCounts(comments, capabilities);
   const termCounts = new Map<string, number>();
   for (const comment of comments) {
     for (const term of termsOf(comment)) {
@@ -82,11 +111,7 @@ export function commentThemes(
   return {
     comments: comments.length,
     capabilities: capabilities
-      .map((c) => ({
-        slug: c.slug,
-        name: c.name,
-        count: comments.filter((text) => mentions(text, c)).length,
-      }))
+      .map((c, i) => ({ slug: c.slug, name: c.name, count: mentions[i]! }))
       .filter((c) => c.count > 0)
       .sort(byCount((c) => c.name)),
     terms: [...termCounts]

@@ -5,7 +5,14 @@ import { anonymityK, anonymityKComment } from '../core/privacy.ts';
 import { setSetting } from '../core/settings.ts';
 import { disclosureProblems, type ShownCut } from './anonymity-testing.ts';
 import { HOURS_KEYS } from './model.ts';
-import { type CutResults, DIMENSIONS, type Figure, surveyResults } from './results.ts';
+import {
+  type CutResults,
+  DIMENSIONS,
+  type Figure,
+  surveyHeadline,
+  surveyResults,
+} from './results.ts';
+import { ROOT } from './results-cuts.ts';
 import { closeSurvey, createSurvey, openSurvey, submitResponse } from './service.ts';
 import { capabilityFor, seedSurveyOrg } from './testing.ts';
 
@@ -57,7 +64,7 @@ function figureCuts(
 let run = 0;
 
 describeEngines('survey results over random organisations', (handle) => {
-  it('never shows, in any cut of any dimension, a group under k (comments: k_comment), directly or by difference', async () => {
+  it('never shows, in any cut of any dimension, a group under k (comments: k_comment), directly or by difference; everyone read alone is the same', async () => {
     const runs = handle().engine === 'sqlite' ? 14 : 6;
     await fc.assert(
       fc.asyncProperty(orgArb, async (spec) => {
@@ -134,8 +141,26 @@ describeEngines('survey results over random organisations', (handle) => {
         if (total >= spec.k)
           for (const c of cells) expect(Number(c.n)).toBeGreaterThanOrEqual(spec.k);
 
+        const headline = await surveyHeadline(db, survey.id);
         for (const by of DIMENSIONS) {
           const results = await surveyResults(db, survey.id, by);
+          // Everyone's figures read alone are the Everyone cut of every dimension.
+          const everyone = results.cuts.find((c) => c.key === ROOT)!;
+          expect(headline, `headline against by ${by}`).toEqual({
+            survey: results.survey,
+            k: results.k,
+            kComment: results.kComment,
+            respondents: results.respondents,
+            invited: results.invited,
+            change: results.change,
+            everyone: {
+              status: everyone.status,
+              respondents: everyone.respondents,
+              nps: everyone.nps,
+              comments: everyone.comments,
+              responseRate: everyone.responseRate,
+            },
+          });
           const problems = [
             ...disclosureProblems(
               results.cuts.map((c) => ({

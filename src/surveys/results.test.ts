@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeEngines } from '../../test/engines.ts';
 import { Conflict } from '../core/errors.ts';
-import { HIDDEN_TEXT, surveyResults } from './results.ts';
+import { HIDDEN_TEXT, surveyHeadline, surveyResults } from './results.ts';
 import { resultsCsv } from './results-csv.ts';
 import { closeSurvey, createSurvey, openSurvey, submitResponse } from './service.ts';
 import { capabilityFor, type SurveyOrg, seedSurveyOrg } from './testing.ts';
@@ -68,6 +68,7 @@ describeEngines('survey results', (handle) => {
     const q4 = await survey(org, '2026-Q4', [{ kind: 'rating', prompt: 'How good are the docs?' }]);
     const docs = q4.questions[0]!.id;
     await expect(surveyResults(handle().db, q4.id, 'team')).rejects.toThrow(Conflict);
+    await expect(surveyHeadline(handle().db, q4.id)).rejects.toThrow(Conflict);
     const paymentsNps = [10, 10, 10, 9, 9, 8, 8, 7, 5, 3, 2, 0];
     for (const [i, p] of org.people.payments!.entries()) {
       await submitResponse(org.deps, p, q4.id, {
@@ -143,6 +144,12 @@ describeEngines('survey results', (handle) => {
     expect(results.change?.previousPeriod).toBe('2026-Q3');
     expect(results.change?.change.delta).toBeCloseTo(100 * (6 / 27) + 100, 6);
     expect(results.change?.change.significant).toBe(true);
+    // Everyone's figures read alone, as the report reads them: the same, change included.
+    const headline = await surveyHeadline(handle().db, results.survey.id);
+    expect(headline.everyone.nps).toEqual(cut('Everyone').nps);
+    expect(headline.everyone.comments).toEqual(cut('Everyone').comments);
+    expect(headline.everyone.responseRate).toMatchObject({ numerator: 27, denominator: 28 });
+    expect(headline.change).toEqual(results.change);
 
     const csv = resultsCsv(results);
     const lines = csv.trim().split('\r\n');

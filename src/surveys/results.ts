@@ -7,7 +7,7 @@ import { listCapabilities } from '../capabilities/store.ts';
 import type { Db } from '../core/db/index.ts';
 import { Conflict, NotFound } from '../core/errors.ts';
 import { parsePeriod, previousPeriod } from '../core/period.ts';
-import { type CutVerdict, decideCuts } from '../core/privacy.ts';
+import { type CutNode, type CutVerdict, decideCuts } from '../core/privacy.ts';
 import {
   type HoursLost,
   hoursLost,
@@ -34,6 +34,7 @@ import {
 } from './results-cuts.ts';
 import {
   answerRows,
+  answerValues,
   closedSurveyFor,
   commentRows,
   getSurvey,
@@ -153,13 +154,7 @@ export async function surveyResults(
   by: Dimension,
   scope: ResultsScope = {},
 ): Promise<SurveyResults> {
-  const survey = await getSurvey(db, id);
-  if (!survey) throw new NotFound('There is no such survey.');
-  if (survey.state !== 'closed') {
-    throw new Conflict(
-      'Results appear when the survey closes, so nobody can watch answers arrive.',
-    );
-  }
+  const survey = await closedSurvey(db, id);
   const k = survey.k ?? 5;
   const kComment = survey.kComment ?? 10;
   const [cells, answers, ratings, comments, teams, counts, capabilities] = await Promise.all([
@@ -243,15 +238,10 @@ export async function surveyResults(
     verdicts: q.kind === 'rating' ? verdictsFor(answers, isQ(ANSWER_KEYS.custom(q.id))) : null,
   }));
   const commentVerdicts = decideCuts(space.tree(respondentsOf), kComment, hiddenCuts);
-  const prompts = new Map<string, string>([
-    [ANSWER_KEYS.comment, QUESTIONS.comment.prompt],
-    [ANSWER_KEYS.fix, QUESTIONS.fix.prompt],
-    ...survey.questions.map((q) => [ANSWER_KEYS.custom(q.id), q.prompt] as [string, string]),
-  ]);
+  const prompts = commentPrompts(survey);
 
-  // Inside a hidden cut every figure is hidden, even one with no answers.
   const within = (cutKey: string, verdicts: Map<string, CutVerdict>) =>
-    hiddenCuts.has(cutKey) ? 'hidden' : verdicts.get(cutKey);
+    withinCut(cutKey, verdicts, hiddenCuts);
   // Each cut's rows, gathered in one pass per table rather than one per cut.
   const answersByCut = rowsByCut(space, answers);
   const ratingsByCut = rowsByCut(space, ratings);
@@ -317,13 +307,9 @@ export async function surveyResults(
           : null,
       })),
       comments: figure(within(cut.key, commentVerdicts), () => ({
-        items: (commentsByCut.get(cut.key) ?? []).map((c) => ({
-          question: c.question,
-          prompt: prompts.get(c.question) ?? '',
-          body: c.body,
-        })),
+        items: commentItems(commentsByCut.get(cut.key) ?? [], prompts),
       })),
-      responseRate: rateOf && rateOf.invited >= k ? rate(rateOf.responded, rateOf.invited) : null,
+      responseRate: responseRate(rateOf, k),
     };
   };
   // A team's own members not in a sub-team are listed only when they answered.
@@ -345,6 +331,105 @@ export async function surveyResults(
     invited: survey.invited ?? 0,
     change: root.nps.status === 'shown' ? await changeSince(db, survey, root.nps) : null,
     cuts,
+  };
+}
+
+/** The survey, if it exists and has closed: only closed surveys have results. */
+async function closedSurvey(db: Db, id: string): Promise<Survey> {
+  const survey = await getSurvey(db, id);
+  if (!survey) throw new NotFound('There is no such survey.');
+  if (survey.state !== 'closed') {
+    throw new Conflict(
+      'Results appear when the survey closes, so nobody can watch answers arrive.',
+    );
+  }
+  return survey;
+}
+
+/** Inside a hidden cut every figure is hidden, even one with no answers. */
+function withinCut(
+  cutKey: string,
+  verdicts: Map<string, CutVerdict>,
+  hiddenCuts: ReadonlySet<string>,
+): CutVerdict | undefined {
+  return hiddenCuts.has(cutKey) ? 'hidden' : verdicts.get(cutKey);
+}
+
+/** The prompt each kind of comment answers. */
+function commentPrompts(survey: Survey): Map<string, string> {
+  return new Map<string, string>([
+    [ANSWER_KEYS.comment, QUESTIONS.comment.prompt],
+    [ANSWER_KEYS.fix, QUESTIONS.fix.prompt],
+    ...survey.questions.map((q) => [ANSWER_KEYS.custom(q.id), q.prompt] as [string, string]),
+  ]);
+}
+
+function commentItems(
+  rows: readonly { question: string; body: string }[],
+  prompts: Map<string, string>,
+): CommentItem[] {
+  return rows.map((c) => ({
+    question: c.question,
+    prompt: prompts.get(c.question) ?? '',
+    body: c.body,
+  }));
+}
+
+/** Responses / invitations, when at least k were invited. */
+function responseRate(
+  counts: { invited: number; responded: number } | undefined,
+  k: number,
+): Rate | null {
+  return counts && counts.invited >= k ? rate(counts.responded, counts.invited) : null;
+}
+
+/** Everyone's part of a survey's results: what the quarterly report's headline shows. */
+export interface SurveyHeadline
+  extends Pick<SurveyResults, 'survey' | 'k' | 'kComment' | 'respondents' | 'invited' | 'change'> {
+  everyone: Pick<CutResults, 'status' | 'respondents' | 'nps' | 'comments' | 'responseRate'>;
+}
+
+/**
+ * Everyone's NPS, response rate and comments of a closed survey, and the NPS
+ * change: the same figures as the Everyone cut of `surveyResults` in every
+ * dimension (the cut engine never hides the whole for its parts' sake), read
+ * without the rest of the answers and without deciding any other cut.
+ */
+export async function surveyHeadline(db: Db, id: string): Promise<SurveyHeadline> {
+  const survey = await closedSurvey(db, id);
+  const k = survey.k ?? 5;
+  const kComment = survey.kComment ?? 10;
+  const [cells, scores, comments, counts] = await Promise.all([
+    responseCells(db, id),
+    answerValues(db, id, ANSWER_KEYS.nps),
+    commentRows(db, id),
+    teamCounts(db, id),
+  ]);
+  const respondents = cells.reduce((sum, cell) => sum + cell.n, 0);
+  const only = (n: number): CutNode => ({ key: ROOT, n });
+  const status = decideCuts(only(respondents), k).get(ROOT) ?? 'empty';
+  const hiddenCuts = new Set(status === 'hidden' ? [ROOT] : []);
+  const verdict = (n: number, threshold = k) =>
+    withinCut(ROOT, decideCuts(only(n), threshold, hiddenCuts), hiddenCuts);
+  const npsFigure = figure(verdict(scores.length), () => nps(scores));
+  const invited = counts.reduce((sum, c) => sum + c.invited, 0);
+  const responded = counts.reduce((sum, c) => sum + (c.responded ?? 0), 0);
+  return {
+    survey,
+    k,
+    kComment,
+    respondents: survey.responded ?? 0,
+    invited: survey.invited ?? 0,
+    change: npsFigure.status === 'shown' ? await changeSince(db, survey, npsFigure) : null,
+    everyone: {
+      status,
+      respondents: status === 'shown' ? respondents : null,
+      nps: npsFigure,
+      comments: figure(verdict(respondents, kComment), () => ({
+        items: commentItems(comments, commentPrompts(survey)),
+      })),
+      responseRate: counts.length > 0 ? responseRate({ invited, responded }, k) : null,
+    },
   };
 }
 
@@ -381,10 +466,7 @@ async function changeSince(db: Db, survey: Survey, current: Nps): Promise<Survey
   }
   const previous = await closedSurveyFor(db, previousKey);
   if (!previous) return null;
-  const scores = (await answerRows(db, previous.id))
-    .filter((a) => a.question === ANSWER_KEYS.nps)
-    .map((a) => a.value);
-  const before = nps(scores);
+  const before = nps(await answerValues(db, previous.id, ANSWER_KEYS.nps));
   if (before.n < (previous.k ?? 5)) return null;
   return {
     previousSurveyId: previous.id,

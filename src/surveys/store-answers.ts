@@ -277,6 +277,17 @@ export async function answerRows(db: Db, surveyId: string): Promise<Segmented<An
   return rows.map((r) => ({ ...segmentOf(r), question: r.question, value: Number(r.value) }));
 }
 
+/** The values of one question's answers (no segments): everyone's figure needs nothing else. */
+export async function answerValues(db: Db, surveyId: string, question: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('survey_answers')
+    .select('value')
+    .where('survey_id', '=', surveyId)
+    .where('question', '=', question)
+    .execute();
+  return rows.map((r) => Number(r.value));
+}
+
 export async function ratingRows(db: Db, surveyId: string): Promise<Segmented<RatingRow>[]> {
   const rows = await db
     .selectFrom('survey_ratings')
