@@ -84,7 +84,7 @@ describe('paved CLI', () => {
       const io = captureIo({ PAVED_DATABASE_URL: handle.url });
       expect(await run(['migrate'], io)).toBe(0);
       expect(io.stderr()).toMatch(
-        /^Applied 10 migration\(s\): 0001_org, 0002_identity, 0003_capabilities, 0004_surveys, 0005_feedback, 0006_roadmap, 0007_signals, 0008_insights, 0009_research, 0010_feedback_reads\./,
+        /^Applied 11 migration\(s\): 0001_org, 0002_identity, 0003_capabilities, 0004_surveys, 0005_feedback, 0006_roadmap, 0007_signals, 0008_insights, 0009_research, 0010_feedback_reads, 0011_report_reads\./,
       );
       const again = captureIo({ PAVED_DATABASE_URL: handle.url });
       expect(await run(['migrate'], again)).toBe(0);

@@ -71,6 +71,7 @@ export const CARRIED: readonly CarriedTable[] = [
   { table: 'signal_ingest_batches', key: ['id'] },
   { table: 'signal_events', key: ['id'] },
   { table: 'signal_team_days', key: ['team_id', 'day'] },
+  { table: 'signal_team_months', key: ['team_id', 'month'] },
   { table: 'signal_deploys', key: ['event_id'] },
   { table: 'signal_change_lead_times', key: ['deploy_event_id', 'position'] },
   { table: 'signal_incidents', key: ['event_id'] },

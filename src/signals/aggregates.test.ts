@@ -121,6 +121,7 @@ async function clear(db: Db) {
     'signal_incidents',
     'signal_pull_requests',
     'signal_team_days',
+    'signal_team_months',
     'signal_unplanned_work',
     'signal_person_milestones',
     'signal_capability_usage',
@@ -246,9 +247,33 @@ async function recompute(db: Db, f: SignalsFixture) {
     const tenth = [...times].sort()[9];
     if (tenth) first(personId, 'tenth_pr', tenth);
   }
+  // The months are the days summed by team and month (a row for every month with a day row).
+  const teamMonths = new Map<string, Record<string, number | string>>();
+  for (const d of teamDays.values()) {
+    const month = String(d.day).slice(0, 7);
+    const key = `${d.team_id}|${month}`;
+    const m = teamMonths.get(key) ?? {
+      team_id: d.team_id!,
+      month,
+      deploy_seconds_sum: 0,
+      deploy_seconds_count: 0,
+      lead_seconds_sum: 0,
+      lead_seconds_count: 0,
+    };
+    for (const c of [
+      'deploy_seconds_sum',
+      'deploy_seconds_count',
+      'lead_seconds_sum',
+      'lead_seconds_count',
+    ]) {
+      m[c] = Number(m[c]) + Number(d[c]);
+    }
+    teamMonths.set(key, m);
+  }
   expect(f.source.id).toBeTruthy();
   return {
     teamDays: byJson([...teamDays.values()]),
+    teamMonths: byJson([...teamMonths.values()]),
     deploys: byJson(deploys),
     leads: byJson(leads),
     incidents: byJson(incidents),
@@ -275,6 +300,16 @@ async function stored(db: Db) {
         lead_seconds_count: num(r.lead_seconds_count),
         merged_prs: num(r.merged_prs),
         incidents: num(r.incidents),
+      })),
+    ),
+    teamMonths: byJson(
+      (await db.selectFrom('signal_team_months').selectAll().execute()).map((r) => ({
+        team_id: r.team_id,
+        month: r.month,
+        deploy_seconds_sum: num(r.deploy_seconds_sum),
+        deploy_seconds_count: num(r.deploy_seconds_count),
+        lead_seconds_sum: num(r.lead_seconds_sum),
+        lead_seconds_count: num(r.lead_seconds_count),
       })),
     ),
     deploys: byJson(

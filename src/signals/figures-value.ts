@@ -1,17 +1,16 @@
 // The value of one capability (shared/METRICS.md, "Value of a capability"):
-// the outcome's monthly value per team from the team-day aggregate, each
+// the outcome's monthly value per team from the team-month aggregate, each
 // team's first adoption from the capabilities ledger, the estimate from
 // did.ts, and the conversion to hours per week.
 //
 // Where METRICS.md is silent: months are UTC calendar months and only
 // complete ones count; a team-month's value is the mean over its successful
 // production deploys (sums and counts add up exactly from the daily
-// aggregate, a median would need every deploy); deploys per week are those
+// aggregate, summed by month at ingest; a median would need every deploy); deploys per week are those
 // of the teams in `adopted` now, over the last 90 days. Hours lost come per
 // survey quarter (value-hours-lost.ts), compared four quarters either side,
 // and count the active people of the teams in `adopted` now.
 
-import { sql } from 'kysely';
 import type { Capability } from '../capabilities/model.ts';
 import type { Interval } from '../core/bootstrap.ts';
 import type { Db } from '../core/db/index.ts';
@@ -95,35 +94,36 @@ async function firstAdoptions(db: Db, capabilityId: string): Promise<Map<string,
   return new Map(rows.map((r) => [r.team_id, String(r.first_at)]));
 }
 
-// A literal so PostgreSQL sees the grouped expression as the selected one.
-const month = sql<string>`substr(d.day, 1, 7)`;
-
 type MonthlySeries = Map<string, Map<number, number>>;
 type DeployOutcome = Exclude<ValueOutcome, 'hours-lost'>;
 
 /**
- * Both deploy outcomes per active team and complete month, from the team-day
- * sums: one pass over the history gives the mean deploy duration and the mean
- * lead time together (the matrix and the report ask for both).
+ * Both deploy outcomes per active team and complete month, from the
+ * team-month sums (signal_team_months, the team days summed by month at
+ * ingest): one read gives the mean deploy duration and the mean lead time
+ * together (the matrix and the report ask for both). `before` is a month
+ * (`YYYY-MM`); it and later months are left out.
  */
 async function monthlyOutcomes(
   db: Db,
   before: string,
 ): Promise<Record<DeployOutcome, MonthlySeries>> {
   const rows = await db
-    .selectFrom('signal_team_days as d')
-    .innerJoin('teams as t', 't.id', 'd.team_id')
+    .selectFrom('signal_team_months as m')
+    .innerJoin('teams as t', 't.id', 'm.team_id')
     .where('t.inactive_since', 'is', null)
-    .where('d.day', '<', before)
-    .groupBy(['d.team_id', month])
-    .select((eb) => [
-      'd.team_id',
-      month.as('month'),
-      eb.fn.sum<number>('d.deploy_seconds_sum').as('deploy_total'),
-      eb.fn.sum<number>('d.deploy_seconds_count').as('deploy_n'),
-      eb.fn.sum<number>('d.lead_seconds_sum').as('lead_total'),
-      eb.fn.sum<number>('d.lead_seconds_count').as('lead_n'),
+    .where('m.month', '<', before)
+    .select([
+      'm.team_id',
+      'm.month',
+      'm.deploy_seconds_sum as deploy_total',
+      'm.deploy_seconds_count as deploy_n',
+      'm.lead_seconds_sum as lead_total',
+      'm.lead_seconds_count as lead_n',
     ])
+    // The teams' order is the units' order, which the bootstrap draws by.
+    .orderBy('m.team_id')
+    .orderBy('m.month')
     .execute();
   const out: Record<DeployOutcome, MonthlySeries> = {
     'deploy-duration': new Map(),
@@ -209,7 +209,7 @@ async function adoptingVolume(
 /**
  * Each team's outcome series, kept for the calls of one reading (the matrix
  * and the report ask for every capability's value): every capability measured
- * by the same outcome then reads the team-day sums once, not once each.
+ * by the same outcome then reads the team-month sums once, not once each.
  * Keyed by outcome and day; make a new one per request.
  */
 export type OutcomeSeriesMemo = Map<string, Promise<Map<string, Map<number, number>>>>;
@@ -244,7 +244,7 @@ export async function valueFigures(
       series = hoursLostByTeam(db);
       opts.memo?.set(seriesKey(choice.outcome), series);
     } else {
-      const both = monthlyOutcomes(db, `${today.slice(0, 7)}-01`);
+      const both = monthlyOutcomes(db, today.slice(0, 7));
       for (const outcome of ['deploy-duration', 'lead-time'] as const) {
         const one = both.then((b) => b[outcome]);
         // The other outcome may never be read: its failure must not go unhandled.

@@ -9,6 +9,7 @@ import type {
   SignalPersonMilestonesTable,
   SignalPullRequestsTable,
   SignalTeamDaysTable,
+  SignalTeamMonthsTable,
   SignalUnplannedWorkTable,
 } from '../core/db/schema.ts';
 import {
@@ -341,6 +342,7 @@ async function writeAggregates(
   }
 
   await upsertTeamDays(trx, sorted(teamDays, ['team_id', 'day']));
+  await upsertTeamMonths(trx, sorted(teamMonths(teamDays.values()), ['team_id', 'month']));
   for (const part of chunk(
     sorted(unplanned, ['team_id', 'quarter', 'capability_id', 'cause']),
     batchSize(6),
@@ -441,6 +443,74 @@ async function upsertTeamDays(trx: Db, rows: TeamDay[]): Promise<void> {
           ),
           merged_prs: eb('signal_team_days.merged_prs', '+', eb.ref('excluded.merged_prs')),
           incidents: eb('signal_team_days.incidents', '+', eb.ref('excluded.incidents')),
+        })),
+      )
+      .execute();
+  }
+}
+
+type TeamMonth = Insertable<SignalTeamMonthsTable> & {
+  deploy_seconds_sum: number;
+  deploy_seconds_count: number;
+  lead_seconds_sum: number;
+  lead_seconds_count: number;
+};
+
+/**
+ * The batch's team-day deltas summed per team and month, for
+ * signal_team_months: a row for every month a team-day row was touched in
+ * (even with nothing to add), so the months always equal the days by month.
+ */
+function teamMonths(days: Iterable<TeamDay>): Map<string, TeamMonth> {
+  const months = new Map<string, TeamMonth>();
+  for (const d of days) {
+    const month = d.day.slice(0, 7);
+    const key = `${d.team_id}\u0000${month}`;
+    const row = months.get(key) ?? {
+      team_id: d.team_id,
+      month,
+      deploy_seconds_sum: 0,
+      deploy_seconds_count: 0,
+      lead_seconds_sum: 0,
+      lead_seconds_count: 0,
+    };
+    row.deploy_seconds_sum += d.deploy_seconds_sum;
+    row.deploy_seconds_count += d.deploy_seconds_count;
+    row.lead_seconds_sum += d.lead_seconds_sum;
+    row.lead_seconds_count += d.lead_seconds_count;
+    months.set(key, row);
+  }
+  return months;
+}
+
+/** Adds team-month deltas, after the days and in key order (the same lock discipline). */
+async function upsertTeamMonths(trx: Db, rows: TeamMonth[]): Promise<void> {
+  for (const part of chunk(rows, batchSize(6))) {
+    await trx
+      .insertInto('signal_team_months')
+      .values(part)
+      .onConflict((oc) =>
+        oc.columns(['team_id', 'month']).doUpdateSet((eb) => ({
+          deploy_seconds_sum: eb(
+            'signal_team_months.deploy_seconds_sum',
+            '+',
+            eb.ref('excluded.deploy_seconds_sum'),
+          ),
+          deploy_seconds_count: eb(
+            'signal_team_months.deploy_seconds_count',
+            '+',
+            eb.ref('excluded.deploy_seconds_count'),
+          ),
+          lead_seconds_sum: eb(
+            'signal_team_months.lead_seconds_sum',
+            '+',
+            eb.ref('excluded.lead_seconds_sum'),
+          ),
+          lead_seconds_count: eb(
+            'signal_team_months.lead_seconds_count',
+            '+',
+            eb.ref('excluded.lead_seconds_count'),
+          ),
         })),
       )
       .execute();

@@ -274,12 +274,48 @@ export async function aggregateMismatches(db: Db): Promise<string[]> {
       problems.push(`team day ${key}: deploy seconds ${r.deploy_seconds_sum}, raw ${d.seconds}`);
   }
   for (const key of days.keys()) if (!seenDays.has(key)) problems.push(`team day ${key} missing`);
+  problems.push(...(await monthMismatches(db, storedDays)));
   const deployRows = await db.selectFrom('signal_deploys').select('event_id').execute();
   const deployRowIds = new Set(deployRows.map((r) => r.event_id));
   if (deployRows.length !== deployRowIds.size) problems.push('a deploy has two rows');
   for (const id of deployIds) if (!deployRowIds.has(id)) problems.push(`deploy ${id} has no row`);
   if (deployRowIds.size !== deployIds.size)
     problems.push(`${deployRowIds.size} deploy rows for ${deployIds.size} deploy events`);
+  return problems;
+}
+
+const MONTH_SUMS = [
+  'deploy_seconds_sum',
+  'deploy_seconds_count',
+  'lead_seconds_sum',
+  'lead_seconds_count',
+] as const;
+
+/** signal_team_months against the stored team days summed by team and month. */
+async function monthMismatches(
+  db: Db,
+  storedDays: readonly Record<(typeof MONTH_SUMS)[number] | 'team_id' | 'day', unknown>[],
+): Promise<string[]> {
+  const months = new Map<string, number[]>();
+  for (const r of storedDays) {
+    const key = `${r.team_id}|${String(r.day).slice(0, 7)}`;
+    const sums = months.get(key) ?? MONTH_SUMS.map(() => 0);
+    MONTH_SUMS.forEach((c, i) => {
+      sums[i]! += Number(r[c]);
+    });
+    months.set(key, sums);
+  }
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const r of await db.selectFrom('signal_team_months').selectAll().execute()) {
+    const key = `${r.team_id}|${r.month}`;
+    seen.add(key);
+    const stored = MONTH_SUMS.map((c) => Number(r[c])).join('/');
+    const days = (months.get(key) ?? MONTH_SUMS.map(() => 0)).join('/');
+    if (!months.has(key) || stored !== days)
+      problems.push(`team month ${key}: stored ${stored}, days ${months.has(key) ? days : 'none'}`);
+  }
+  for (const key of months.keys()) if (!seen.has(key)) problems.push(`team month ${key} missing`);
   return problems;
 }
 

@@ -92,6 +92,7 @@ describe.each(engines)('database [%s]', (engine) => {
       'signal_repository_teams',
       'signal_sources',
       'signal_team_days',
+      'signal_team_months',
       'signal_unplanned_work',
       'survey_answers',
       'survey_audience_teams',

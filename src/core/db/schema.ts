@@ -413,6 +413,19 @@ export interface SignalTeamDaysTable {
   incidents: number;
 }
 
+/**
+ * signal_team_days' duration and lead-time sums per team and UTC month
+ * (`YYYY-MM`), kept with the days at ingest; the value figures read it.
+ */
+export interface SignalTeamMonthsTable {
+  team_id: string;
+  month: string;
+  deploy_seconds_sum: number;
+  deploy_seconds_count: number;
+  lead_seconds_sum: number;
+  lead_seconds_count: number;
+}
+
 /** One row per production deploy (change failure rate, median deploy duration). */
 export interface SignalDeploysTable {
   event_id: string;
@@ -520,6 +533,7 @@ export interface SignalsTables {
   signal_ingest_batches: SignalIngestBatchesTable;
   signal_events: SignalEventsTable;
   signal_team_days: SignalTeamDaysTable;
+  signal_team_months: SignalTeamMonthsTable;
   signal_deploys: SignalDeploysTable;
   signal_change_lead_times: SignalChangeLeadTimesTable;
   signal_incidents: SignalIncidentsTable;

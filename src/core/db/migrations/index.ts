@@ -9,6 +9,7 @@ import * as m0007 from './0007_signals.ts';
 import * as m0008 from './0008_insights.ts';
 import * as m0009 from './0009_research.ts';
 import * as m0010 from './0010_feedback_reads.ts';
+import * as m0011 from './0011_report_reads.ts';
 
 /** Every migration, in order. Add a line per new numbered file. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008_insights': m0008,
   '0009_research': m0009,
   '0010_feedback_reads': m0010,
+  '0011_report_reads': m0011,
 };

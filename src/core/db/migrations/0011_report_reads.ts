@@ -1,0 +1,68 @@
+import { type Kysely, sql } from 'kysely';
+
+// Frozen. Reads for the quarterly report on a large organisation:
+// - signal_team_months: the deploy duration and lead time sums of
+//   signal_team_days per team and UTC month (`YYYY-MM`), kept at ingest in
+//   the same transaction as the days, so it always equals the days summed by
+//   month (a row for every team and month with a team-day row). The value
+//   figures read a team's monthly means from here instead of grouping every
+//   team-day. Backfilled below from the days already stored.
+// - survey_ratings: the experience of a capability reads csat per survey
+//   and capability from the index alone (this index starts with the column
+//   of survey_ratings_survey_idx, which it replaces).
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('signal_team_months')
+    .addColumn('team_id', 'text', (c) => c.notNull().references('teams.id'))
+    .addColumn('month', 'text', (c) => c.notNull())
+    .addColumn('deploy_seconds_sum', 'bigint', (c) => c.notNull().defaultTo(0))
+    .addColumn('deploy_seconds_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('lead_seconds_sum', 'bigint', (c) => c.notNull().defaultTo(0))
+    .addColumn('lead_seconds_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .addPrimaryKeyConstraint('signal_team_months_pk', ['team_id', 'month'])
+    .execute();
+  // A literal, so PostgreSQL sees the grouped expression as the selected one.
+  const month = sql<string>`substr(day, 1, 7)`;
+  await db
+    .insertInto('signal_team_months')
+    .columns([
+      'team_id',
+      'month',
+      'deploy_seconds_sum',
+      'deploy_seconds_count',
+      'lead_seconds_sum',
+      'lead_seconds_count',
+    ])
+    .expression(
+      db
+        .selectFrom('signal_team_days')
+        .groupBy(['team_id', month])
+        .select((eb) => [
+          'team_id',
+          month.as('month'),
+          eb.fn.sum('deploy_seconds_sum').as('deploy_seconds_sum'),
+          eb.fn.sum('deploy_seconds_count').as('deploy_seconds_count'),
+          eb.fn.sum('lead_seconds_sum').as('lead_seconds_sum'),
+          eb.fn.sum('lead_seconds_count').as('lead_seconds_count'),
+        ]),
+    )
+    .execute();
+
+  await db.schema
+    .createIndex('survey_ratings_survey_capability_idx')
+    .on('survey_ratings')
+    .columns(['survey_id', 'capability_id', 'csat'])
+    .execute();
+  await db.schema.dropIndex('survey_ratings_survey_idx').execute();
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createIndex('survey_ratings_survey_idx')
+    .on('survey_ratings')
+    .column('survey_id')
+    .execute();
+  await db.schema.dropIndex('survey_ratings_survey_capability_idx').execute();
+  await db.schema.dropTable('signal_team_months').execute();
+}
