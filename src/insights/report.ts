@@ -71,8 +71,12 @@ async function firstDeployPart(
   now: Date,
   k: number,
 ): Promise<Report['headline']['timeToFirstDeploy']> {
-  const figures = await onboardingFigures(db, { ...firstDeployWindow(period, now), k });
-  const deploy = figures.milestones.find((m) => m.milestone === 'first_deploy')!;
+  const figures = await onboardingFigures(db, {
+    ...firstDeployWindow(period, now),
+    k,
+    milestones: ['first_deploy'],
+  });
+  const deploy = figures.milestones[0]!;
   return {
     since: figures.since,
     asOf: figures.asOf,

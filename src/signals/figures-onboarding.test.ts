@@ -101,6 +101,14 @@ describeEngines('onboarding figures', (db) => {
     const pr = f.milestones.find((m) => m.milestone === 'first_pr')!;
     expect(pr.cohorts[0]).toMatchObject({ reached: 1, waiting: 5, medianDays: null });
     expect(pr.cohorts[0]!.reachedBy![0]!.percent).toBeCloseTo(100 / 6, 9);
+    // Asking for some milestones gives those alone, in that order, with the same figures.
+    const some = await onboardingFigures(db().db, {
+      since: '2026-08',
+      k: 5,
+      now: NOW,
+      milestones: ['first_pr', 'first_deploy'],
+    });
+    expect(some.milestones).toEqual([pr, deploy]);
   });
 
   it('has no cohorts and no overall figure before anyone starts', async () => {

@@ -97,7 +97,12 @@ function figure(from: string, to: string, observations: Observation[]): CohortFi
 }
 
 /** Hires who started between `since` (YYYY-MM) and `asOf`, with the milestones they reached. */
-async function hiresSince(db: Db, since: string, asOf: string): Promise<Hire[]> {
+async function hiresSince(
+  db: Db,
+  since: string,
+  asOf: string,
+  milestones: readonly OnboardingMilestone[],
+): Promise<Hire[]> {
   const people = await db
     .selectFrom('people')
     .select(['id', 'start_date', 'inactive_since'])
@@ -110,7 +115,8 @@ async function hiresSince(db: Db, since: string, asOf: string): Promise<Hire[]> 
     .innerJoin('people as p', 'p.id', 'm.person_id')
     .select(['m.person_id', 'm.milestone', 'm.first_at'])
     .where('p.start_date', '>=', `${since}-01`)
-    .where('m.milestone', 'in', [...ONBOARDING_MILESTONES])
+    .where('p.start_date', '<=', asOf.slice(0, 10))
+    .where('m.milestone', 'in', [...milestones])
     .execute();
   const byPerson = new Map<string, Hire['reachedAt']>();
   for (const r of reached) {
@@ -128,17 +134,19 @@ async function hiresSince(db: Db, since: string, asOf: string): Promise<Hire[]> 
 
 /**
  * Time to first deploy, first pull request and tenth merged pull request per
- * monthly hire cohort since `since` (YYYY-MM), cohorts under `k` merged.
+ * monthly hire cohort since `since` (YYYY-MM), cohorts under `k` merged;
+ * `milestones` picks some (in that order), all by default.
  * @example await onboardingFigures(db, { since: '2026-01', k: 5 })
  */
 export async function onboardingFigures(
   db: Db,
-  opts: { since: string; k: number; now?: Date },
+  opts: { since: string; k: number; now?: Date; milestones?: readonly OnboardingMilestone[] },
 ): Promise<OnboardingFigures> {
   const asOf = (opts.now ?? new Date()).toISOString();
-  const hires = await hiresSince(db, opts.since, asOf);
+  const wanted = opts.milestones ?? ONBOARDING_MILESTONES;
+  const hires = await hiresSince(db, opts.since, asOf, wanted);
   const groups = mergeHireCohorts(byStartMonth(hires), opts.k);
-  const milestones = ONBOARDING_MILESTONES.map((milestone): MilestoneFigures => {
+  const milestones = wanted.map((milestone): MilestoneFigures => {
     const cohorts = groups.map((g) =>
       g.hidden
         ? {
