@@ -211,8 +211,8 @@ function groupBy(rows: readonly Row[], column: string): Map<string, Row[]> {
  * The transactions the API's requests amounted to, as plain rows, read back
  * from the database: per request (its batch id) the raw events, their
  * projections (deploys, lead times, incidents, pull requests), the batch log
- * row, and the aggregate rows the request touched (team days, usage,
- * unplanned work, milestones), with their final values.
+ * row, and the aggregate rows the request touched (team days and months,
+ * usage, unplanned work, milestones), with their final values.
  */
 export async function rowsWritten(driver: Driver, sourceId: string): Promise<RowWrite[][]> {
   const events = await driver.select<Row>(
@@ -266,6 +266,9 @@ export async function rowsWritten(driver: Driver, sourceId: string): Promise<Row
     );
   const recent = ['where day >= ?', [dayOf(since)]] as const;
   const teamDays = await index('signal_team_days', ['team_id', 'day'], ...recent);
+  const teamMonths = await index('signal_team_months', ['team_id', 'month'], 'where month >= ?', [
+    dayOf(since).slice(0, 7),
+  ]);
   const usage = await index(
     'signal_capability_usage',
     ['team_id', 'capability_id', 'day'],
@@ -285,6 +288,7 @@ export async function rowsWritten(driver: Driver, sourceId: string): Promise<Row
     const own = { deploys: pick(deploys), incidents: pick(incidents), pulls: pick(pulls) };
     const touched = {
       teamDays: new Map<string, Row>(),
+      teamMonths: new Map<string, Row>(),
       usage: new Map<string, Row>(),
       unplanned: new Map<string, Row>(),
       milestones: new Map<string, Row>(),
@@ -304,6 +308,9 @@ export async function rowsWritten(driver: Driver, sourceId: string): Promise<Row
           touch(touched.milestones, milestones, keyOf(p.author_id, m));
         }
       }
+    }
+    for (const d of touched.teamDays.values()) {
+      touch(touched.teamMonths, teamMonths, keyOf(d.team_id, String(d.day).slice(0, 7)));
     }
     for (const e of rows) {
       const payload = JSON.parse(String(e.payload)) as Record<string, string>;
@@ -331,6 +338,7 @@ export async function rowsWritten(driver: Driver, sourceId: string): Promise<Row
       asWrite('signal_incidents', own.incidents),
       asWrite('signal_pull_requests', own.pulls),
       asWrite('signal_team_days', [...touched.teamDays.values()], ['team_id', 'day']),
+      asWrite('signal_team_months', [...touched.teamMonths.values()], ['team_id', 'month']),
       asWrite(
         'signal_capability_usage',
         [...touched.usage.values()],
