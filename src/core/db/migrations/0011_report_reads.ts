@@ -10,6 +10,9 @@ import { type Kysely, sql } from 'kysely';
 // - survey_ratings: the experience of a capability reads csat per survey
 //   and capability from the index alone (this index starts with the column
 //   of survey_ratings_survey_idx, which it replaces).
+// - survey_answers: everyone's figure of one question (the report's NPS)
+//   reads its values from the index alone (replacing
+//   survey_answers_survey_idx the same way).
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -55,9 +58,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['survey_id', 'capability_id', 'csat'])
     .execute();
   await db.schema.dropIndex('survey_ratings_survey_idx').execute();
+  await db.schema
+    .createIndex('survey_answers_survey_question_idx')
+    .on('survey_answers')
+    .columns(['survey_id', 'question', 'value'])
+    .execute();
+  await db.schema.dropIndex('survey_answers_survey_idx').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createIndex('survey_answers_survey_idx')
+    .on('survey_answers')
+    .column('survey_id')
+    .execute();
+  await db.schema.dropIndex('survey_answers_survey_question_idx').execute();
   await db.schema
     .createIndex('survey_ratings_survey_idx')
     .on('survey_ratings')
