@@ -3,14 +3,13 @@
 // an instant is its latest event strictly before it (a period's end is
 // exclusive), so both engines run the same statements.
 
-import { type Expression, sql } from 'kysely';
+import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Db } from '../core/db/index.ts';
 import type { Period } from '../core/period.ts';
 import type { ReasonCount } from './figures.ts';
 import type { AdoptionState } from './model.ts';
 
 const ONE = sql.lit(1);
-const teamId = sql.ref<string>('t.id');
 
 /**
  * A team's state for a capability just before `at` (a scalar subquery; NULL,
@@ -32,22 +31,8 @@ export function stateBefore(
     .limit(1);
 }
 
-/**
- * Teams offered the capability: those listed and every team below them, or
- * all teams when none is listed. UNION (not UNION ALL) ends the recursion
- * even if imported parents form a cycle.
- */
-function withEligible(db: Db, capabilityId: string) {
-  return db.withRecursive('listed(id)', (qc) =>
-    qc
-      .selectFrom('capability_eligible_teams')
-      .select('team_id as id')
-      .where('capability_id', '=', capabilityId)
-      .union((eb) =>
-        eb.selectFrom('teams as c').innerJoin('listed', 'listed.id', 'c.parent_id').select('c.id'),
-      ),
-  );
-}
+/** The capabilities to count: these ids, or every capability in the catalog. */
+export type CapabilityIds = readonly string[] | 'all';
 
 export interface EligibleCounts {
   /** Active eligible teams. */
@@ -56,60 +41,6 @@ export interface EligibleCounts {
   chosen: number;
   /** …of which in `adopted` at the period's end. */
   adopted: number;
-}
-
-/** Active eligible teams and how many of them use the capability at the period's end. */
-export async function eligibleCounts(
-  db: Db,
-  capabilityId: string,
-  period: Period,
-): Promise<EligibleCounts> {
-  const row = await withEligible(db, capabilityId)
-    .selectFrom('teams as t')
-    .where('t.inactive_since', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('capability_eligible_teams as x')
-              .select('x.team_id')
-              .where('x.capability_id', '=', capabilityId),
-          ),
-        ),
-        eb('t.id', 'in', eb.selectFrom('listed').select('listed.id')),
-      ]),
-    )
-    .select((eb) => {
-      const atEnd = stateBefore(db, capabilityId, teamId, period.end);
-      return [
-        eb.fn.countAll().as('eligible'),
-        eb.fn
-          .count(
-            eb
-              .case()
-              .when(atEnd, 'in', ['adopted', 'trial'] satisfies AdoptionState[])
-              .then(ONE)
-              .end(),
-          )
-          .as('chosen'),
-        eb.fn
-          .count(
-            eb
-              .case()
-              .when(atEnd, '=', 'adopted' satisfies AdoptionState)
-              .then(ONE)
-              .end(),
-          )
-          .as('adopted'),
-      ];
-    })
-    .executeTakeFirstOrThrow();
-  return {
-    eligible: Number(row.eligible),
-    chosen: Number(row.chosen),
-    adopted: Number(row.adopted),
-  };
 }
 
 export interface StayChurnCounts {
@@ -123,11 +54,229 @@ export interface StayChurnCounts {
   churned: number;
 }
 
-// A no-op on the event time: without it SQLite answers "has this team an
-// event before…" by walking the (capability, at) index through every event of
-// the capability, once per team (~0.4 s a capability for 1,000 teams), rather
-// than the team's own few events by the (capability, team, seq) key (~3 ms).
-const eventAt = sql<string>`coalesce(a.at, '')`;
+/** Both kinds of counts of one capability, from one pass over the events. */
+export interface ChoiceCounts {
+  eligible: EligibleCounts;
+  stayChurn: StayChurnCounts;
+}
+
+const ZERO = sql.lit(0);
+const countWhen = (when: Expression<SqlBool>) =>
+  sql<number>`count(case when ${when} then ${ONE} end)`;
+const FOUR = sql.lit(4);
+/** A state as a code below 4: what the figures tell apart at an instant. */
+const CODE = { other: 0, trial: 1, adopted: 2 } as const;
+
+/**
+ * The grouped pass over the events before the period's end (or start): one
+ * row per active team and capability with such an event. Its state at an
+ * instant is that of the event with the highest `seq` among those before it,
+ * as in `stateBefore`, read in the same pass: `seq` is unique per team and
+ * capability, so max(seq × 4 + code) belongs to that event and its remainder
+ * by 4 is the event's state code (null: no event yet, `none`).
+ *
+ * The WITH list is RECURSIVE for the eligibility CTE added after this one:
+ * kysely takes the keyword from the first CTE, and it covers the whole list.
+ */
+function withMarks(db: Db, period: Period, ids: readonly string[] | null) {
+  // The later instant (ISO text, so no Math.max): a period ends after it
+  // starts, but the state at its start must not depend on that.
+  const horizon = [period.start, period.end].sort()[1]!;
+  return db.withRecursive('marks', (qc) => {
+    let q = qc
+      .selectFrom('adoption_events as a')
+      .innerJoin('teams as t', 't.id', 'a.team_id')
+      .where('t.inactive_since', 'is', null)
+      .where('a.at', '<', horizon);
+    if (ids) q = q.where('a.capability_id', 'in', ids);
+    return q.groupBy(['a.capability_id', 'a.team_id']).select((eb) => {
+      const code = eb
+        .case()
+        .when('a.to_state', '=', 'adopted' satisfies AdoptionState)
+        .then(sql.lit(CODE.adopted))
+        .when('a.to_state', '=', 'trial' satisfies AdoptionState)
+        .then(sql.lit(CODE.trial))
+        .else(sql.lit(CODE.other))
+        .end();
+      const stateBefore = (at: string) =>
+        sql<number | null>`${eb.fn.max(
+          eb
+            .case()
+            .when('a.at', '<', at)
+            .then(sql<number>`${eb.ref('a.seq')} * ${FOUR} + ${code}`)
+            .end(),
+        )} % ${FOUR}`;
+      const any = (when: Expression<SqlBool>) =>
+        eb.fn.max(eb.case().when(when).then(ONE).else(ZERO).end());
+      return [
+        'a.capability_id',
+        'a.team_id',
+        stateBefore(period.start).as('at_start'),
+        stateBefore(period.end).as('at_end'),
+        any(eb.and([eb('a.to_state', '=', 'adopted'), eb('a.at', '<', period.end)])).as(
+          'ever_adopted',
+        ),
+        any(
+          // Churn counts the teams of the base (adopted at the start) that left,
+          // so it stays a share of that base and never passes 100 %.
+          eb.and([
+            eb('a.from_state', '=', 'adopted'),
+            eb('a.to_state', '=', 'left'),
+            eb('a.at', '>=', period.start),
+            eb('a.at', '<', period.end),
+          ]),
+        ).as('left_inside'),
+      ];
+    });
+  });
+}
+
+/**
+ * Per capability: rows `over = 'active'` count every active team with events;
+ * rows `over = 'listed'` exist for each capability with listed teams and count
+ * its active eligible teams — those listed and every team below them. UNION
+ * (not UNION ALL) ends the recursion even if imported parents form a cycle.
+ */
+function countsQuery(db: Db, period: Period, ids: readonly string[] | null) {
+  return withMarks(db, period, ids)
+    .withRecursive('listed(capability_id, id)', (qc) => {
+      let q = qc
+        .selectFrom('capability_eligible_teams as x')
+        .select(['x.capability_id', 'x.team_id as id']);
+      if (ids) q = q.where('x.capability_id', 'in', ids);
+      return q.union((eb) =>
+        eb
+          .selectFrom('teams as c')
+          .innerJoin('listed', 'listed.id', 'c.parent_id')
+          .select(['listed.capability_id', 'c.id']),
+      );
+    })
+    .selectFrom('marks as m')
+    .groupBy('m.capability_id')
+    .select((eb) => [
+      sql.lit('active').as('over'),
+      'm.capability_id',
+      sql<number | null>`null`.as('eligible'),
+      countWhen(eb('m.at_end', 'in', [CODE.adopted, CODE.trial])).as('chosen'),
+      countWhen(eb('m.at_end', '=', CODE.adopted)).as('adopted'),
+      countWhen(eb('m.ever_adopted', '=', 1)).as('ever_adopted'),
+      countWhen(eb('m.at_start', '=', CODE.adopted)).as('adopted_at_start'),
+      countWhen(eb.and([eb('m.at_start', '=', CODE.adopted), eb('m.left_inside', '=', 1)])).as(
+        'churned',
+      ),
+    ])
+    .unionAll((eb) =>
+      eb
+        .selectFrom('listed as l')
+        .leftJoin('teams as t', (j) =>
+          j.onRef('t.id', '=', 'l.id').on('t.inactive_since', 'is', null),
+        )
+        .leftJoin('marks as m', (j) =>
+          j.onRef('m.capability_id', '=', 'l.capability_id').onRef('m.team_id', '=', 't.id'),
+        )
+        .groupBy('l.capability_id')
+        .select((eb) => [
+          sql.lit('listed').as('over'),
+          'l.capability_id',
+          eb.fn.count<number>('t.id').as('eligible'),
+          countWhen(eb('m.at_end', 'in', [CODE.adopted, CODE.trial])).as('chosen'),
+          countWhen(eb('m.at_end', '=', CODE.adopted)).as('adopted'),
+          sql<number>`0`.as('ever_adopted'),
+          sql<number>`0`.as('adopted_at_start'),
+          sql<number>`0`.as('churned'),
+        ]),
+    );
+}
+
+/** The ids asked for, or every capability's. */
+async function resolveIds(db: Db, ids: CapabilityIds): Promise<readonly string[]> {
+  if (ids !== 'all') return ids;
+  const rows = await db.selectFrom('capabilities').select('id').execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The eligibility and stay/churn counts of several capabilities (or all) for
+ * one period, from one pass over the events: two statements (three for
+ * `'all'`) however many capabilities. Eligible teams are those listed and
+ * every team below them, or every active team when none is listed; only
+ * active teams count.
+ * @example const counts = await choiceCountsFor(db, parsePeriod('2026-Q3'), 'all')
+ */
+export async function choiceCountsFor(
+  db: Db,
+  period: Period,
+  capabilityIds: CapabilityIds,
+): Promise<Map<string, ChoiceCounts>> {
+  const filter = capabilityIds === 'all' ? null : capabilityIds;
+  if (filter?.length === 0) return new Map();
+  const [ids, rows, active] = await Promise.all([
+    resolveIds(db, capabilityIds),
+    countsQuery(db, period, filter).execute(),
+    db
+      .selectFrom('teams')
+      .where('inactive_since', 'is', null)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  const overActive = new Map(
+    rows.filter((r) => r.over === 'active').map((r) => [r.capability_id, r]),
+  );
+  const overListed = new Map(
+    rows.filter((r) => r.over === 'listed').map((r) => [r.capability_id, r]),
+  );
+  return new Map(
+    ids.map((id) => {
+      const all = overActive.get(id);
+      const listed = overListed.get(id);
+      return [
+        id,
+        {
+          eligible: {
+            eligible: Number(listed ? listed.eligible : active.n),
+            chosen: Number((listed ?? all)?.chosen ?? 0),
+            adopted: Number((listed ?? all)?.adopted ?? 0),
+          },
+          stayChurn: {
+            everAdopted: Number(all?.ever_adopted ?? 0),
+            adoptedAtEnd: Number(all?.adopted ?? 0),
+            adoptedAtStart: Number(all?.adopted_at_start ?? 0),
+            churned: Number(all?.churned ?? 0),
+          },
+        },
+      ];
+    }),
+  );
+}
+
+/** Per capability, its active eligible teams and how many use it at the period's end. */
+export async function eligibleCountsFor(
+  db: Db,
+  period: Period,
+  capabilityIds: CapabilityIds,
+): Promise<Map<string, EligibleCounts>> {
+  const counts = await choiceCountsFor(db, period, capabilityIds);
+  return new Map([...counts].map(([id, c]) => [id, c.eligible]));
+}
+
+/** Per capability, the counts behind the stay rate and churn, over every active team. */
+export async function stayChurnCountsFor(
+  db: Db,
+  period: Period,
+  capabilityIds: CapabilityIds,
+): Promise<Map<string, StayChurnCounts>> {
+  const counts = await choiceCountsFor(db, period, capabilityIds);
+  return new Map([...counts].map(([id, c]) => [id, c.stayChurn]));
+}
+
+/** Active eligible teams and how many of them use the capability at the period's end. */
+export async function eligibleCounts(
+  db: Db,
+  capabilityId: string,
+  period: Period,
+): Promise<EligibleCounts> {
+  return (await choiceCountsFor(db, period, [capabilityId])).get(capabilityId)!.eligible;
+}
 
 /** The counts behind the stay rate and churn, over every active team. */
 export async function stayChurnCounts(
@@ -135,77 +284,7 @@ export async function stayChurnCounts(
   capabilityId: string,
   period: Period,
 ): Promise<StayChurnCounts> {
-  const events = () =>
-    db
-      .selectFrom('adoption_events as a')
-      .select('a.id')
-      .where('a.capability_id', '=', capabilityId)
-      .where('a.team_id', '=', teamId);
-  const row = await db
-    .selectFrom('teams as t')
-    .where('t.inactive_since', 'is', null)
-    .select((eb) => [
-      eb.fn
-        .count(
-          eb
-            .case()
-            .when(
-              eb.exists(
-                events().where('a.to_state', '=', 'adopted').where(eventAt, '<', period.end),
-              ),
-            )
-            .then(ONE)
-            .end(),
-        )
-        .as('everAdopted'),
-      eb.fn
-        .count(
-          eb
-            .case()
-            .when(stateBefore(db, capabilityId, teamId, period.end), '=', 'adopted')
-            .then(ONE)
-            .end(),
-        )
-        .as('adoptedAtEnd'),
-      eb.fn
-        .count(
-          eb
-            .case()
-            .when(stateBefore(db, capabilityId, teamId, period.start), '=', 'adopted')
-            .then(ONE)
-            .end(),
-        )
-        .as('adoptedAtStart'),
-      eb.fn
-        .count(
-          eb
-            .case()
-            .when(
-              // Churn counts the teams of the base (adopted at the start) that left,
-              // so it stays a share of that base and never passes 100 %.
-              eb.and([
-                eb(stateBefore(db, capabilityId, teamId, period.start), '=', 'adopted'),
-                eb.exists(
-                  events()
-                    .where('a.from_state', '=', 'adopted')
-                    .where('a.to_state', '=', 'left')
-                    .where(eventAt, '>=', period.start)
-                    .where(eventAt, '<', period.end),
-                ),
-              ]),
-            )
-            .then(ONE)
-            .end(),
-        )
-        .as('churned'),
-    ])
-    .executeTakeFirstOrThrow();
-  return {
-    everAdopted: Number(row.everAdopted),
-    adoptedAtEnd: Number(row.adoptedAtEnd),
-    adoptedAtStart: Number(row.adoptedAtStart),
-    churned: Number(row.churned),
-  };
+  return (await choiceCountsFor(db, period, [capabilityId])).get(capabilityId)!.stayChurn;
 }
 
 /** The key and label that stand for an event without a reason. */

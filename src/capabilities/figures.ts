@@ -10,7 +10,7 @@ import type { Period } from '../core/period.ts';
 import { type Rate, rate } from '../core/stats.ts';
 import { cohortRetention } from './figures-cohorts.ts';
 import { exceptionFigures } from './figures-exceptions.ts';
-import { eligibleCounts, reasonCounts, stayChurnCounts } from './figures-ledger.ts';
+import { choiceCountsFor, reasonCounts } from './figures-ledger.ts';
 import type { AdoptionState, Capability } from './model.ts';
 
 /** One monthly cohort: teams whose first adoption fell in `month`. */
@@ -66,13 +66,13 @@ export async function capabilityFigures(
   opts: { k: number; now?: Date },
 ): Promise<CapabilityFigures> {
   const now = (opts.now ?? new Date()).toISOString();
-  const [eligible, stay, cohorts, reasons, exceptions] = await Promise.all([
-    eligibleCounts(db, capability.id, period),
-    stayChurnCounts(db, capability.id, period),
+  const [counts, cohorts, reasons, exceptions] = await Promise.all([
+    choiceCountsFor(db, period, [capability.id]),
     cohortRetention(db, capability.id, period, { k: opts.k, now }),
     reasonCounts(db, capability.id, period),
     exceptionFigures(db, capability.id, period),
   ]);
+  const { eligible, stayChurn: stay } = counts.get(capability.id)!;
   const mandatory = capability.obligation === 'mandatory';
   return {
     period,

@@ -11,7 +11,7 @@
 // own page, not as of the quarter.
 
 import { exceptionFigures } from '../capabilities/figures-exceptions.ts';
-import { eligibleCounts, stayChurnCounts } from '../capabilities/figures-ledger.ts';
+import { type ChoiceCounts, choiceCountsFor } from '../capabilities/figures-ledger.ts';
 import type { Capability, Obligation, Stage } from '../capabilities/model.ts';
 import { listCapabilities } from '../capabilities/store.ts';
 import type { Db } from '../core/db/index.ts';
@@ -129,11 +129,11 @@ async function rowFor(
   period: Period,
   experience: Experience,
   unplanned: { hours: number; reports: number },
+  counts: ChoiceCounts,
   opts: { now: Date; replicates: number; memo: OutcomeSeriesMemo },
 ): Promise<MatrixRow> {
-  const [eligible, stay, exceptions, value] = await Promise.all([
-    eligibleCounts(db, capability.id, period),
-    stayChurnCounts(db, capability.id, period),
+  const { eligible, stayChurn: stay } = counts;
+  const [exceptions, value] = await Promise.all([
     exceptionFigures(db, capability.id, period),
     valueFigures(db, capability, { now: opts.now, replicates: opts.replicates, memo: opts.memo }),
   ]);
@@ -179,9 +179,17 @@ export async function matrixFor(
     listCapabilities(db),
     unplannedWorkFigures(db, period),
   ]);
-  const experience = await capabilityExperience(db, { periods: pooled, now, k });
-  const unplannedBySlug = new Map(unplanned.byCapability.map((u) => [u.capability.slug, u]));
   const placed = capabilities.filter((c) => PLACED_STAGES.includes(c.stage));
+  const [experience, counts] = await Promise.all([
+    capabilityExperience(db, { periods: pooled, now, k }),
+    // Every placed capability's counts in one pass, not two statements a row.
+    choiceCountsFor(
+      db,
+      period,
+      placed.map((c) => c.id),
+    ),
+  ]);
+  const unplannedBySlug = new Map(unplanned.byCapability.map((u) => [u.capability.slug, u]));
   const memo: OutcomeSeriesMemo = new Map();
   const rows = await Promise.all(
     placed.map((capability) => {
@@ -192,6 +200,7 @@ export async function matrixFor(
         period,
         rateExperience(mayShowPooled(experience.get(capability.id)), { k, threshold }),
         { hours: u?.hours ?? 0, reports: u?.reports ?? 0 },
+        counts.get(capability.id)!,
         { now, replicates: input.replicates ?? MATRIX_VALUE_REPLICATES, memo },
       );
     }),
