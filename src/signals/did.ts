@@ -116,10 +116,32 @@ interface Member {
   diff: Float64Array;
 }
 
+/** The members with data at one offset column, packed: their units and values, in member order. */
+interface Column {
+  units: Int32Array;
+  values: Float64Array;
+}
+
 interface Cohort {
   period: number;
   treated: Member[];
   comparison: Member[];
+  /** By offset column: the treated and comparison members with data there (the bootstrap's loop). */
+  treatedAt: Column[];
+  comparisonAt: Column[];
+}
+
+/** Each offset column of the members, keeping only those with data there, in member order. */
+function columns(members: readonly Member[], span: number): Column[] {
+  const out: Column[] = [];
+  for (let col = 0; col < span; col++) {
+    const withData = members.filter((m) => !Number.isNaN(m.diff[col]!));
+    out.push({
+      units: Int32Array.from(withData, (m) => m.unit),
+      values: Float64Array.from(withData, (m) => m.diff[col]!),
+    });
+  }
+  return out;
 }
 
 function mean(xs: number[]): number {
@@ -162,7 +184,13 @@ function prepare(units: readonly UnitSeries[], opts: DidOptions) {
       tooRecent++;
       return;
     }
-    const cohort = cohorts.get(g) ?? { period: g, treated: [], comparison: [] };
+    const cohort = cohorts.get(g) ?? {
+      period: g,
+      treated: [],
+      comparison: [],
+      treatedAt: [],
+      comparisonAt: [],
+    };
     cohort.treated.push({ unit: i, base, diff });
     cohorts.set(g, cohort);
   });
@@ -184,6 +212,8 @@ function prepare(units: readonly UnitSeries[], opts: DidOptions) {
       }
       if (any) cohort.comparison.push({ unit: j, base, diff });
     });
+    cohort.treatedAt = columns(cohort.treated, span);
+    cohort.comparisonAt = columns(cohort.comparison, span);
   }
   return {
     cohorts: [...cohorts.values()].sort((a, b) => a.period - b.period),
@@ -192,15 +222,15 @@ function prepare(units: readonly UnitSeries[], opts: DidOptions) {
   };
 }
 
-/** Σ w·diff[col] / Σ w over members with data there; the weights are by unit. */
-function weighted(members: readonly Member[], col: number, w: ArrayLike<number>) {
+/** Σ w·diff / Σ w over the members with data at a column; the weights are by unit. */
+function weighted(column: Column, w: ArrayLike<number>) {
+  const { units, values } = column;
   let sum = 0;
   let total = 0;
-  for (const m of members) {
-    const v = m.diff[col]!;
-    const weight = w[m.unit]!;
-    if (weight === 0 || Number.isNaN(v)) continue;
-    sum += weight * v;
+  for (let i = 0; i < units.length; i++) {
+    const weight = w[units[i]!]!;
+    if (weight === 0) continue;
+    sum += weight * values[i]!;
     total += weight;
   }
   return total === 0 ? null : sum / total;
@@ -212,8 +242,8 @@ function treatedWeight(members: readonly Member[], w: ArrayLike<number>): number
 
 /** One cohort's difference at an offset column; null when either side lacks data. */
 function cohortDiff(cohort: Cohort, col: number, w: ArrayLike<number>): number | null {
-  const t = weighted(cohort.treated, col, w);
-  const c = weighted(cohort.comparison, col, w);
+  const t = weighted(cohort.treatedAt[col]!, w);
+  const c = weighted(cohort.comparisonAt[col]!, w);
   return t === null || c === null ? null : t - c;
 }
 
@@ -314,9 +344,9 @@ export function estimateEffect(units: readonly UnitSeries[], opts: DidOptions): 
     let total = 0;
     let teams = 0;
     for (const cohort of study) {
-      const d = causal ? cohortDiff(cohort, e + K, ones) : weighted(cohort.treated, e + K, ones);
+      const d = causal ? cohortDiff(cohort, e + K, ones) : weighted(cohort.treatedAt[e + K]!, ones);
       if (d === null) continue;
-      const n = cohort.treated.filter((m) => !Number.isNaN(m.diff[e + K]!)).length;
+      const n = cohort.treatedAt[e + K]!.units.length;
       sum += cohort.treated.length * d;
       total += cohort.treated.length;
       teams += n;
