@@ -13,6 +13,14 @@ import { type Kysely, sql } from 'kysely';
 // - survey_answers: everyone's figure of one question (the report's NPS)
 //   reads its values from the index alone (replacing
 //   survey_answers_survey_idx the same way).
+// - signal_events: the raw-event pruning walks, per type and time, only the
+//   events that still hold their details (a partial index replacing
+//   signal_events_type_at_idx, which nothing else read), so a run with
+//   nothing to prune, at every start and every six hours, reads nothing
+//   instead of every event pruned before. The literal is retention.ts's
+//   PRUNED_PAYLOAD, copied: a migration never imports code that may change.
+
+const PRUNED = '{"pruned":true}';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -64,9 +72,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['survey_id', 'question', 'value'])
     .execute();
   await db.schema.dropIndex('survey_answers_survey_idx').execute();
+  await db.schema
+    .createIndex('signal_events_unpruned_idx')
+    .on('signal_events')
+    .columns(['type', 'at', 'id'])
+    .where(sql.ref('payload'), '<>', sql.lit(PRUNED))
+    .execute();
+  await db.schema.dropIndex('signal_events_type_at_idx').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createIndex('signal_events_type_at_idx')
+    .on('signal_events')
+    .columns(['type', 'at'])
+    .execute();
+  await db.schema.dropIndex('signal_events_unpruned_idx').execute();
   await db.schema
     .createIndex('survey_answers_survey_idx')
     .on('survey_answers')
