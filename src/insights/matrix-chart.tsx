@@ -19,7 +19,9 @@ const BAND_HEAD = 26;
 const ROW = 20;
 const AXIS = 44;
 
-const x = (percent: number) => LEFT + ((WIDTH - LEFT - RIGHT) * percent) / 100;
+/** The x of a percentage, to a tenth of a pixel (more digits draw nothing and weigh on the page). */
+const x = (percent: number) =>
+  Math.round((LEFT + ((WIDTH - LEFT - RIGHT) * percent) / 100) * 10) / 10;
 /** Whole percent, rounded down: at a whole-number threshold the printed bounds agree with the rule. */
 export const pct = (v: number) => Math.floor(v);
 

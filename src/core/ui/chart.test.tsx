@@ -43,6 +43,10 @@ describe('Chart', () => {
     expect(html.slice(html.indexOf('<svg'), html.indexOf('</svg>'))).not.toMatch(
       /<g[^>]*aria-label/,
     );
+    // Coordinates to a tenth of a pixel: 12 → 54 over Plot's default height lands between pixels.
+    const svg = html.slice(html.indexOf('<svg'), html.indexOf('</svg>'));
+    expect(svg).toMatch(/ d="M[^"]*\.\d/);
+    expect(svg).not.toMatch(/\d\.\d{2}/);
     // The table holds every plotted number.
     const cells = [...html.matchAll(/<td class="num">(\d+)<\/td>/g)].map((m) => Number(m[1]));
     expect(cells).toEqual([12, 31, 54]);

@@ -47,6 +47,7 @@ export function renderSvg(
   const svg = node.tagName.toLowerCase() === 'svg' ? node : node.querySelector('svg');
   if (!svg) throw new Error('Plot rendered no SVG');
   for (const style of [...svg.querySelectorAll('style')]) style.remove();
+  roundGeometry(svg);
   for (const el of [svg, ...svg.querySelectorAll('[style]')]) el.removeAttribute('style');
   // How many data points it draws (a dot or a bar each; rows without a value
   // draw none), which the table beside it must list one row each.
@@ -74,4 +75,39 @@ export function renderSvg(
   svg.insertBefore(descEl, svg.firstChild);
   svg.insertBefore(titleEl, svg.firstChild);
   return svg.outerHTML;
+}
+
+/** The attributes that place and size shapes. */
+const GEOMETRY = [
+  'x',
+  'y',
+  'x1',
+  'x2',
+  'y1',
+  'y2',
+  'cx',
+  'cy',
+  'r',
+  'width',
+  'height',
+  'd',
+  'transform',
+];
+
+/**
+ * Every coordinate to a tenth of a pixel: Plot writes full precision
+ * (`142.4320613423912`), which draws nothing more on a screen and is most of
+ * a chart's weight once compressed.
+ */
+function roundGeometry(svg: Element): void {
+  for (const el of [svg, ...svg.querySelectorAll('*')]) {
+    for (const name of GEOMETRY) {
+      const value = el.getAttribute(name);
+      if (value === null || !/\d\.\d{2}/.test(value)) continue;
+      el.setAttribute(
+        name,
+        value.replace(/-?\d+\.\d{2,}(?:e-?\d+)?/g, (n) => String(Math.round(Number(n) * 10) / 10)),
+      );
+    }
+  }
 }
