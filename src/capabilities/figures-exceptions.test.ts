@@ -4,6 +4,7 @@ import { newId } from '../core/db/helpers.ts';
 import type { Db } from '../core/db/index.ts';
 import { parsePeriod } from '../core/period.ts';
 import { capabilityFigures } from './figures.ts';
+import { exceptionCountsFor } from './figures-exceptions.ts';
 import { addCapability, seedTeams } from './figures-testing.ts';
 import type { ExceptionStatus } from './model.ts';
 import { recordDecision } from './store.ts';
@@ -106,5 +107,21 @@ describeEngines('capability exception figures', (handle) => {
     // Days: 0.5, 2, 3, 4, 10. Median: the middle value, 3. p90 by linear interpolation:
     // rank (5 − 1) × 0.9 = 3.6 → 4 + 0.6 × (10 − 4) = 7.6.
     expect(exceptions.decisionDays).toEqual({ median: 3, p90: 7.6, n: 5 });
+
+    // Several capabilities in one statement: the same counts, and zeros for one without requests.
+    const none = await addCapability(db, 'none', 'optional');
+    const all = await exceptionCountsFor(db, [secrets.id, other.id, none.id]);
+    expect(all.get(secrets.id)).toEqual(exceptions.byStatus);
+    expect(all.get(other.id)).toEqual({
+      pending: 0,
+      approved: 0,
+      denied: 1,
+      escalated: 0,
+      expired: 0,
+      revoked: 0,
+      withdrawn: 0,
+    });
+    expect(Object.values(all.get(none.id)!)).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(await exceptionCountsFor(db, [])).toEqual(new Map());
   });
 });

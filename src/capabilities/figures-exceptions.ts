@@ -16,22 +16,35 @@ export interface ExceptionFigures {
   decisionDays: { median: number | null; p90: number | null; n: number };
 }
 
+/**
+ * Requests per status, all time, of each capability asked for (every status
+ * present, 0 when none): one statement however many capabilities.
+ */
+export async function exceptionCountsFor(
+  db: Db,
+  capabilityIds: readonly string[],
+): Promise<Map<string, Record<string, number>>> {
+  const out = new Map<string, Record<string, number>>(
+    capabilityIds.map((id) => [id, Object.fromEntries(EXCEPTION_STATUSES.map((s) => [s, 0]))]),
+  );
+  if (capabilityIds.length === 0) return out;
+  const counts = await db
+    .selectFrom('exceptions')
+    .where('capability_id', 'in', capabilityIds)
+    .groupBy(['capability_id', 'status'])
+    .select((eb) => ['capability_id', 'status', eb.fn.countAll().as('n')])
+    .execute();
+  for (const r of counts) out.get(r.capability_id)![r.status] = Number(r.n);
+  return out;
+}
+
 /** Counts per status (all time) and decision times (requests decided in the period). */
 export async function exceptionFigures(
   db: Db,
   capabilityId: string,
   period: Period,
 ): Promise<ExceptionFigures> {
-  const counts = await db
-    .selectFrom('exceptions')
-    .where('capability_id', '=', capabilityId)
-    .groupBy('status')
-    .select((eb) => ['status', eb.fn.countAll().as('n')])
-    .execute();
-  const byStatus: Record<string, number> = Object.fromEntries(
-    EXCEPTION_STATUSES.map((s) => [s, 0]),
-  );
-  for (const r of counts) byStatus[r.status] = Number(r.n);
+  const byStatus = (await exceptionCountsFor(db, [capabilityId])).get(capabilityId)!;
 
   // When a request was decided. Ending an approved exception (expiry,
   // revocation) rewrites `decided_at`, so the decision log's latest

@@ -10,7 +10,7 @@
 // the completed months' pulses). The value estimate is as of `now`, like its
 // own page, not as of the quarter.
 
-import { exceptionFigures } from '../capabilities/figures-exceptions.ts';
+import { exceptionCountsFor } from '../capabilities/figures-exceptions.ts';
 import { type ChoiceCounts, choiceCountsFor } from '../capabilities/figures-ledger.ts';
 import type { Capability, Obligation, Stage } from '../capabilities/model.ts';
 import { listCapabilities } from '../capabilities/store.ts';
@@ -26,6 +26,7 @@ import {
   type ValueFigures,
   valueFigures,
 } from '../signals/figures-value.ts';
+import { type OutcomeChoice, valueOutcomes } from '../signals/value-outcomes.ts';
 import { capabilityExperience, completedMonths, mayShowPooled } from '../surveys/experience.ts';
 import {
   actionFor,
@@ -126,20 +127,22 @@ function matrixValue(f: ValueFigures): MatrixValue | null {
 async function rowFor(
   db: Db,
   capability: Capability,
-  period: Period,
   experience: Experience,
   unplanned: { hours: number; reports: number },
   counts: ChoiceCounts,
-  opts: { now: Date; replicates: number; memo: OutcomeSeriesMemo },
+  exceptions: Record<string, number>,
+  opts: {
+    now: Date;
+    replicates: number;
+    memo: OutcomeSeriesMemo;
+    outcomes: Record<string, OutcomeChoice>;
+  },
 ): Promise<MatrixRow> {
   const { eligible, stayChurn: stay } = counts;
-  const [exceptions, value] = await Promise.all([
-    exceptionFigures(db, capability.id, period),
-    valueFigures(db, capability, { now: opts.now, replicates: opts.replicates, memo: opts.memo }),
-  ]);
+  const value = await valueFigures(db, capability, opts);
   const mandatory = capability.obligation === 'mandatory';
   const quadrant = quadrantOf(capability.obligation, experience.status);
-  const s = exceptions.byStatus;
+  const s = exceptions;
   return {
     capability: {
       id: capability.id,
@@ -180,14 +183,14 @@ export async function matrixFor(
     unplannedWorkFigures(db, period),
   ]);
   const placed = capabilities.filter((c) => PLACED_STAGES.includes(c.stage));
-  const [experience, counts] = await Promise.all([
+  const ids = placed.map((c) => c.id);
+  const [experience, counts, exceptions, outcomes] = await Promise.all([
     capabilityExperience(db, { periods: pooled, now, k }),
     // Every placed capability's counts in one pass, not two statements a row.
-    choiceCountsFor(
-      db,
-      period,
-      placed.map((c) => c.id),
-    ),
+    choiceCountsFor(db, period, ids),
+    exceptionCountsFor(db, ids),
+    // Read once for every row, not once a row.
+    getSetting(db, valueOutcomes),
   ]);
   const unplannedBySlug = new Map(unplanned.byCapability.map((u) => [u.capability.slug, u]));
   const memo: OutcomeSeriesMemo = new Map();
@@ -197,11 +200,11 @@ export async function matrixFor(
       return rowFor(
         db,
         capability,
-        period,
         rateExperience(mayShowPooled(experience.get(capability.id)), { k, threshold }),
         { hours: u?.hours ?? 0, reports: u?.reports ?? 0 },
         counts.get(capability.id)!,
-        { now, replicates: input.replicates ?? MATRIX_VALUE_REPLICATES, memo },
+        exceptions.get(capability.id)!,
+        { now, replicates: input.replicates ?? MATRIX_VALUE_REPLICATES, memo, outcomes },
       );
     }),
   );

@@ -222,11 +222,18 @@ export type OutcomeSeriesMemo = Map<string, Promise<Map<string, Map<number, numb
 export async function valueFigures(
   db: Db,
   capability: Capability,
-  opts: { now?: Date; replicates?: number; memo?: OutcomeSeriesMemo } = {},
+  opts: {
+    now?: Date;
+    replicates?: number;
+    memo?: OutcomeSeriesMemo;
+    /** The `signals.value-outcomes` setting, when the caller has read it for several capabilities. */
+    outcomes?: Record<string, OutcomeChoice>;
+  } = {},
 ): Promise<ValueFigures> {
   const now = opts.now ?? new Date();
   const today = now.toISOString().slice(0, 10);
-  const choice = (await getSetting(db, valueOutcomes))[capability.id] ?? null;
+  const outcomes = opts.outcomes ?? (await getSetting(db, valueOutcomes));
+  const choice = outcomes[capability.id] ?? null;
   const info = choice ? OUTCOME_INFO[choice.outcome] : null;
   const periodUnit = info?.period ?? 'month';
   const base = {
