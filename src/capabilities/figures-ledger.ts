@@ -249,26 +249,6 @@ export async function choiceCountsFor(
   );
 }
 
-/** Per capability, its active eligible teams and how many use it at the period's end. */
-export async function eligibleCountsFor(
-  db: Db,
-  period: Period,
-  capabilityIds: CapabilityIds,
-): Promise<Map<string, EligibleCounts>> {
-  const counts = await choiceCountsFor(db, period, capabilityIds);
-  return new Map([...counts].map(([id, c]) => [id, c.eligible]));
-}
-
-/** Per capability, the counts behind the stay rate and churn, over every active team. */
-export async function stayChurnCountsFor(
-  db: Db,
-  period: Period,
-  capabilityIds: CapabilityIds,
-): Promise<Map<string, StayChurnCounts>> {
-  const counts = await choiceCountsFor(db, period, capabilityIds);
-  return new Map([...counts].map(([id, c]) => [id, c.stayChurn]));
-}
-
 /** Active eligible teams and how many of them use the capability at the period's end. */
 export async function eligibleCounts(
   db: Db,
