@@ -1,7 +1,8 @@
-import { type Insertable, sql } from 'kysely';
+import { type Insertable, type RawBuilder, sql } from 'kysely';
 import { batchSize, chunk, newId } from '../core/db/helpers.ts';
 import type { Db } from '../core/db/index.ts';
 import type {
+  Database,
   SignalCapabilityUsageTable,
   SignalChangeLeadTimesTable,
   SignalDeploysTable,
@@ -351,10 +352,9 @@ async function writeAggregates(
       .insertInto('signal_unplanned_work')
       .values(part)
       .onConflict((oc) =>
-        oc.columns(['team_id', 'quarter', 'capability_id', 'cause']).doUpdateSet((eb) => ({
-          hours: eb('signal_unplanned_work.hours', '+', eb.ref('excluded.hours')),
-          reports: eb('signal_unplanned_work.reports', '+', eb.ref('excluded.reports')),
-        })),
+        oc
+          .columns(['team_id', 'quarter', 'capability_id', 'cause'])
+          .doUpdateSet(addedToStored('signal_unplanned_work', ['hours', 'reports'])),
       )
       .execute();
   }
@@ -363,9 +363,9 @@ async function writeAggregates(
       .insertInto('signal_capability_usage')
       .values(part)
       .onConflict((oc) =>
-        oc.columns(['team_id', 'capability_id', 'day']).doUpdateSet((eb) => ({
-          uses: eb('signal_capability_usage.uses', '+', eb.ref('excluded.uses')),
-        })),
+        oc
+          .columns(['team_id', 'capability_id', 'day'])
+          .doUpdateSet(addedToStored('signal_capability_usage', ['uses'])),
       )
       .execute();
   }
@@ -414,36 +414,20 @@ async function upsertTeamDays(trx: Db, rows: TeamDay[]): Promise<void> {
       .insertInto('signal_team_days')
       .values(part)
       .onConflict((oc) =>
-        oc.columns(['team_id', 'day']).doUpdateSet((eb) => ({
-          deploys: eb('signal_team_days.deploys', '+', eb.ref('excluded.deploys')),
-          failed_deploys: eb(
-            'signal_team_days.failed_deploys',
-            '+',
-            eb.ref('excluded.failed_deploys'),
+        oc
+          .columns(['team_id', 'day'])
+          .doUpdateSet(
+            addedToStored('signal_team_days', [
+              'deploys',
+              'failed_deploys',
+              'deploy_seconds_sum',
+              'deploy_seconds_count',
+              'lead_seconds_sum',
+              'lead_seconds_count',
+              'merged_prs',
+              'incidents',
+            ]),
           ),
-          deploy_seconds_sum: eb(
-            'signal_team_days.deploy_seconds_sum',
-            '+',
-            eb.ref('excluded.deploy_seconds_sum'),
-          ),
-          deploy_seconds_count: eb(
-            'signal_team_days.deploy_seconds_count',
-            '+',
-            eb.ref('excluded.deploy_seconds_count'),
-          ),
-          lead_seconds_sum: eb(
-            'signal_team_days.lead_seconds_sum',
-            '+',
-            eb.ref('excluded.lead_seconds_sum'),
-          ),
-          lead_seconds_count: eb(
-            'signal_team_days.lead_seconds_count',
-            '+',
-            eb.ref('excluded.lead_seconds_count'),
-          ),
-          merged_prs: eb('signal_team_days.merged_prs', '+', eb.ref('excluded.merged_prs')),
-          incidents: eb('signal_team_days.incidents', '+', eb.ref('excluded.incidents')),
-        })),
       )
       .execute();
   }
@@ -490,31 +474,32 @@ async function upsertTeamMonths(trx: Db, rows: TeamMonth[]): Promise<void> {
       .insertInto('signal_team_months')
       .values(part)
       .onConflict((oc) =>
-        oc.columns(['team_id', 'month']).doUpdateSet((eb) => ({
-          deploy_seconds_sum: eb(
-            'signal_team_months.deploy_seconds_sum',
-            '+',
-            eb.ref('excluded.deploy_seconds_sum'),
+        oc
+          .columns(['team_id', 'month'])
+          .doUpdateSet(
+            addedToStored('signal_team_months', [
+              'deploy_seconds_sum',
+              'deploy_seconds_count',
+              'lead_seconds_sum',
+              'lead_seconds_count',
+            ]),
           ),
-          deploy_seconds_count: eb(
-            'signal_team_months.deploy_seconds_count',
-            '+',
-            eb.ref('excluded.deploy_seconds_count'),
-          ),
-          lead_seconds_sum: eb(
-            'signal_team_months.lead_seconds_sum',
-            '+',
-            eb.ref('excluded.lead_seconds_sum'),
-          ),
-          lead_seconds_count: eb(
-            'signal_team_months.lead_seconds_count',
-            '+',
-            eb.ref('excluded.lead_seconds_count'),
-          ),
-        })),
       )
       .execute();
   }
+}
+
+/**
+ * The update of a counter table's upsert: on a key already stored, each of
+ * `columns` becomes what is stored plus what the row brings.
+ */
+function addedToStored<T extends keyof Database, C extends keyof Database[T] & string>(
+  table: T,
+  columns: readonly C[],
+): Record<C, RawBuilder<number>> {
+  return Object.fromEntries(
+    columns.map((c) => [c, sql<number>`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`]),
+  ) as Record<C, RawBuilder<number>>;
 }
 
 /** The rows of a map in the order of their key columns (the lock order). */
