@@ -6,10 +6,11 @@
 // Where METRICS.md is silent: months are UTC calendar months and only
 // complete ones count; a team-month's value is the mean over its successful
 // production deploys (sums and counts add up exactly from the daily
-// aggregate, summed by month at ingest; a median would need every deploy); deploys per week are those
-// of the teams in `adopted` now, over the last 90 days. Hours lost come per
-// survey quarter (value-hours-lost.ts), compared four quarters either side,
-// and count the active people of the teams in `adopted` now.
+// aggregate, summed by month at ingest; a median would need every deploy);
+// deploys per week are those of the teams in `adopted` now, over the last 90
+// days. Hours lost come per survey quarter (value-hours-lost.ts), compared
+// four quarters either side, and count the active people of the teams in
+// `adopted` now.
 
 import type { Capability } from '../capabilities/model.ts';
 import type { Interval } from '../core/bootstrap.ts';
