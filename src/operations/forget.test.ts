@@ -3,9 +3,11 @@ import { expect, it } from 'vitest';
 import { testSecret } from '../../test/app.ts';
 import { describeEngines } from '../../test/engines.ts';
 import { seedOrg } from '../../test/factories.ts';
+import { getSetting, setSetting } from '../core/settings.ts';
 import { authorLine } from '../feedback/model.ts';
 import { getItem } from '../feedback/store.ts';
 import { createSession, createToken } from '../identity/store.ts';
+import { valueOutcomes } from '../signals/value-outcomes.ts';
 import { forgetPerson, formerMember, lookForget } from './forget.ts';
 import { allFigures, exportText, seedDemo } from './testing.ts';
 
@@ -13,14 +15,25 @@ describeEngines('paved person forget', (db) => {
   it('removes name, email and account, re-attributes what they wrote, keeps figures and history, audits without the email', async () => {
     await seedDemo(db());
     const d = db().db;
-    // Someone with an account, a team, feedback posted by name, and votes.
+    // A developer with an account, a team, feedback posted by name, and votes.
     const { rows } = await sql<{ user_id: string; email: string; name: string }>`
       select u.id as user_id, u.email, u.name from users u
       join feedback_items f on f.author_id = u.id and f.posted_as = 'name'
       join feedback_votes v on v.user_id = u.id
       join people p on lower(p.email) = u.email and p.team_id is not null
-      group by u.id, u.email, u.name order by u.id limit 1`.execute(d);
-    const target = rows[0]!;
+      where u.role = 'developer'
+      group by u.id, u.email, u.name order by u.email`.execute(d);
+    // Demo names repeat (jane.doe and jane.doe2), so the target is someone
+    // whose name is no part of anyone else's: then "nothing names them" holds.
+    const others = await d.selectFrom('people').select(['name', 'email']).execute();
+    const target = rows.find(
+      (r) =>
+        !others.some(
+          (o) =>
+            o.email?.toLowerCase() !== r.email &&
+            o.name.toLowerCase().includes(r.name.toLowerCase()),
+        ),
+    )!;
     expect(target).toBeDefined();
     const person = await d
       .selectFrom('people')
@@ -35,6 +48,14 @@ describeEngines('paved person forget', (db) => {
       .set({ details: JSON.stringify({ invited: target.email }) })
       .where('action', '=', 'survey.create')
       .execute();
+    // They chose how one capability's value is measured: the setting keeps the chooser's name.
+    const outcomes = await getSetting(d, valueOutcomes);
+    const [chosen] = Object.keys(outcomes);
+    expect(chosen).toBeDefined();
+    await setSetting(d, valueOutcomes, {
+      ...outcomes,
+      [chosen!]: { ...outcomes[chosen!]!, chosenBy: target.name },
+    });
     const authored = await d
       .selectFrom('feedback_items')
       .select(['id', 'team_id'])
@@ -121,6 +142,11 @@ describeEngines('paved person forget', (db) => {
       expect(shown.author).toMatchObject({ id: null });
       expect(authorLine(shown)).toMatch(/^a former member/);
     }
+    // The value outcome they chose reads as chosen by a former member.
+    expect((await getSetting(d, valueOutcomes))[chosen!]).toMatchObject({
+      outcome: outcomes[chosen!]!.outcome,
+      chosenBy: formerMember(person.team),
+    });
     // Nothing left names them: not the export, not the audit log.
     const text = (await exportText(db())).toLowerCase();
     expect(text).not.toContain(target.email);
@@ -137,12 +163,20 @@ describeEngines('paved person forget', (db) => {
         details: expect.stringContaining(summary.reference),
       }),
     ]);
-    // Aggregates and the team's history stay; figures read the same but for the votes.
+    // Aggregates and the team's history stay; figures read the same but for
+    // the name of who chose a value outcome.
     expect(await aggregates()).toEqual(beforeAggregates);
     const afterFigures = await allFigures(db());
+    const renamed = (figures: unknown) =>
+      JSON.parse(
+        JSON.stringify(figures).replaceAll(
+          JSON.stringify(target.name),
+          JSON.stringify(formerMember(person.team)),
+        ),
+      ) as unknown;
     for (const key of Object.keys(beforeFigures)) {
       if (key === 'onboarding' && !person.inactive_since) continue; // they left today
-      expect(afterFigures[key], key).toEqual(beforeFigures[key]);
+      expect(afterFigures[key], key).toEqual(renamed(beforeFigures[key]));
     }
   }, 120_000);
 

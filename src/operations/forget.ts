@@ -10,7 +10,8 @@
 //   theirs).
 // - What they wrote by name (feedback, comments, notes, status changes,
 //   changelog entries, decisions) stays, re-attributed to "a former member of
-//   <team>". Adoption events, exceptions and signals stay with their team.
+//   <team>", as do office-hours hosts, stored webhook payloads and who chose
+//   a setting. Adoption events, exceptions and signals stay with their team.
 // - The audit log loses their email; the forgetting itself is audited with a
 //   keyed one-way reference to the email (HMAC with the server secret), so an
 //   operator holding the secret can later check whether an email was forgotten.
@@ -323,8 +324,9 @@ async function scrubAuditDetails(trx: Db, email: string, reference: string): Pro
 
 /**
  * Names written as text where no account id says whose they are: office-hours
- * hosts, and the author in stored webhook payloads. Free text others wrote
- * (feedback bodies, notes) is left as it is.
+ * hosts, the author in stored webhook payloads, and who chose a setting (the
+ * value outcome's `chosenBy`). Free text others wrote (feedback bodies,
+ * notes) is left as it is.
  */
 async function scrubNames(trx: Db, names: Set<string>, former: string): Promise<number> {
   let changed = 0;
@@ -356,6 +358,17 @@ async function scrubNames(trx: Db, names: Set<string>, former: string): Promise<
       const payload = replaceAll(d.payload, encoded, JSON.stringify(former));
       if (payload === d.payload) continue;
       await trx.updateTable('webhook_deliveries').set({ payload }).where('id', '=', d.id).execute();
+      changed++;
+    }
+    const settings = await trx
+      .selectFrom('settings')
+      .select(['key', 'value'])
+      .where('value', 'like', like)
+      .execute();
+    for (const row of settings) {
+      const value = replaceAll(row.value, encoded, JSON.stringify(former));
+      if (value === row.value) continue;
+      await trx.updateTable('settings').set({ value }).where('key', '=', row.key).execute();
       changed++;
     }
   }
