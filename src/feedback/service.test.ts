@@ -318,6 +318,14 @@ describeEngines('feedback service', (handle) => {
       capability: 'secrets-manager',
     });
     const praise = await post(db, people.barbara, { title: 'Templates are great', kind: 'praise' });
+    // Posted a minute apart: within one millisecond the order would fall to the random ids.
+    for (const [i, item] of [flags, secrets, praise].entries()) {
+      await db
+        .updateTable('feedback_items')
+        .set({ created_at: `2026-11-02T10:0${i}:00.000Z` })
+        .where('id', '=', item.id)
+        .execute();
+    }
     await voteFor(db, people.ada, secrets.id);
     await voteFor(db, people.barbara, secrets.id);
     await voteFor(db, people.leader, praise.id);
