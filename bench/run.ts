@@ -336,6 +336,7 @@ async function runEngine(
     date: new Date().toISOString().slice(0, 10),
     engine,
     quick: opts.quick,
+    ...(opts.only.size < STEPS.length ? { only: STEPS.filter((s) => opts.only.has(s)) } : {}),
     startedAt: new Date(Date.now() - (performance.now() - runStarted)).toISOString(),
     seconds: (performance.now() - runStarted) / 1000,
     machine,

@@ -99,6 +99,10 @@ describe('benchmark summary', () => {
     const quick = formatMarkdown({ ...result, quick: true });
     expect(quick).toContain('(quick run)');
     expect(quick).toContain('not how fast paved is');
+    expect(md).toContain('A full run.');
+    const some = formatMarkdown({ ...result, only: ['report', 'cli'] });
+    expect(some).toContain('A run of some steps only (--only report,cli).');
+    expect(some).not.toContain('A full run.');
   });
 
   it('writes the JSON and Markdown files, quick runs under their own name', () => {

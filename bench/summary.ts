@@ -13,6 +13,8 @@ export interface RunResult {
   date: string;
   engine: Engine;
   quick: boolean;
+  /** The steps `--only` chose; absent when every step ran. */
+  only?: string[];
   startedAt: string;
   seconds: number;
   machine: { node: string; cpus: number; cpuModel: string; loadAverage: number[] };
@@ -102,7 +104,7 @@ export function formatMarkdown(result: RunResult): string {
   const out = [
     `# paved benchmark: ${result.engine}${result.quick ? ' (quick run)' : ''}, ${result.date}`,
     '',
-    `${result.quick ? 'A quick smoke run (small data, short durations): its figures say the benchmark runs, not how fast paved is.' : 'A full run.'} ` +
+    `${result.quick ? 'A quick smoke run (small data, short durations): its figures say the benchmark runs, not how fast paved is.' : result.only ? `A run of some steps only (--only ${result.only.join(',')}).` : 'A full run.'} ` +
       `Node ${result.machine.node}, ${result.machine.cpus} cores (${result.machine.cpuModel}), ` +
       `load average at the start ${result.machine.loadAverage.map((l) => l.toFixed(1)).join(', ')}; ` +
       `${plain(result.seconds)} s in all.`,
