@@ -91,6 +91,16 @@ describeEngines('delivery figures', (db) => {
     expect(f.bands).toEqual({ daily: 1, weekly: 0, monthly: 1, yearly: 0, none: 0 });
   });
 
+  it('pools every team’s lead times for the organisation’s median', async () => {
+    const id = await seed(db());
+    await writeEvents(db(), [deploy(id.bravo!, back(6), { leadHours: [7, 30] })]);
+    const f = await deliveryFigures(db().db, { days: 28, end: END });
+    const bravo = f.teams.find((t) => t.team.slug === 'bravo')!;
+    expect(bravo.leadTime).toEqual({ medianHours: 18.5, changes: 2 });
+    // Alpha's 1, 2, 5 and 10 h with Bravo's 7 and 30 h: the middle two are 5 and 7.
+    expect(f.overall.leadTime).toEqual({ medianHours: 6, changes: 6 });
+  });
+
   it('narrows to one team, which shows even with nothing in the window', async () => {
     const id = await seed(db());
     const bravo = await deliveryFigures(db().db, { days: 28, end: END, teamId: id.bravo });
