@@ -56,6 +56,17 @@ describeEngines('paved person forget', (db) => {
       ...outcomes,
       [chosen!]: { ...outcomes[chosen!]!, chosenBy: target.name },
     });
+    // They hosted office hours with someone else.
+    const session = await d
+      .selectFrom('office_hours_sessions')
+      .select('id')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    await d
+      .updateTable('office_hours_sessions')
+      .set({ hosts: `${target.name}, Grace Hopper` })
+      .where('id', '=', session.id)
+      .execute();
     const authored = await d
       .selectFrom('feedback_items')
       .select(['id', 'team_id'])
@@ -147,6 +158,13 @@ describeEngines('paved person forget', (db) => {
       outcome: outcomes[chosen!]!.outcome,
       chosenBy: formerMember(person.team),
     });
+    expect(
+      await d
+        .selectFrom('office_hours_sessions')
+        .select('hosts')
+        .where('id', '=', session.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ hosts: `${formerMember(person.team)}, Grace Hopper` });
     // Nothing left names them: not the export, not the audit log.
     const text = (await exportText(db())).toLowerCase();
     expect(text).not.toContain(target.email);

@@ -322,54 +322,51 @@ async function scrubAuditDetails(trx: Db, email: string, reference: string): Pro
   }
 }
 
+/** A text column that may hold a name, and the column that finds its row. */
+interface NamedText {
+  table: 'office_hours_sessions' | 'webhook_deliveries' | 'settings';
+  key: string;
+  column: string;
+  /** How the name is written there: as it is, or as a JSON string. */
+  json: boolean;
+}
+
 /**
  * Names written as text where no account id says whose they are: office-hours
  * hosts, the author in stored webhook payloads, and who chose a setting (the
  * value outcome's `chosenBy`). Free text others wrote (feedback bodies,
  * notes) is left as it is.
  */
+const NAMED_TEXT: readonly NamedText[] = [
+  { table: 'office_hours_sessions', key: 'id', column: 'hosts', json: false },
+  { table: 'webhook_deliveries', key: 'id', column: 'payload', json: true },
+  { table: 'settings', key: 'key', column: 'value', json: true },
+];
+
 async function scrubNames(trx: Db, names: Set<string>, former: string): Promise<number> {
   let changed = 0;
   for (const name of names) {
     if (name.trim().length < 3) continue;
     const like = `%${name.replace(/[%_\\]/g, '_')}%`;
-    const sessions = await trx
-      .selectFrom('office_hours_sessions')
-      .select(['id', 'hosts'])
-      .where('hosts', 'like', like)
-      .execute();
-    for (const s of sessions) {
-      const hosts = replaceAll(s.hosts, name, former);
-      if (hosts === s.hosts) continue;
-      await trx
-        .updateTable('office_hours_sessions')
-        .set({ hosts })
-        .where('id', '=', s.id)
-        .execute();
-      changed++;
-    }
-    const encoded = JSON.stringify(name);
-    const deliveries = await trx
-      .selectFrom('webhook_deliveries')
-      .select(['id', 'payload'])
-      .where('payload', 'like', like)
-      .execute();
-    for (const d of deliveries) {
-      const payload = replaceAll(d.payload, encoded, JSON.stringify(former));
-      if (payload === d.payload) continue;
-      await trx.updateTable('webhook_deliveries').set({ payload }).where('id', '=', d.id).execute();
-      changed++;
-    }
-    const settings = await trx
-      .selectFrom('settings')
-      .select(['key', 'value'])
-      .where('value', 'like', like)
-      .execute();
-    for (const row of settings) {
-      const value = replaceAll(row.value, encoded, JSON.stringify(former));
-      if (value === row.value) continue;
-      await trx.updateTable('settings').set({ value }).where('key', '=', row.key).execute();
-      changed++;
+    for (const place of NAMED_TEXT) {
+      const [find, by] = place.json
+        ? [JSON.stringify(name), JSON.stringify(former)]
+        : [name, former];
+      const table = sql.table(place.table);
+      const key = sql.ref(place.key);
+      const column = sql.ref(place.column);
+      const { rows } = await sql<{ row_key: string; text: string }>`
+        select ${key} as row_key, ${column} as text from ${table} where ${column} like ${like}`.execute(
+        trx,
+      );
+      for (const row of rows) {
+        const text = replaceAll(row.text, find, by);
+        if (text === row.text) continue;
+        await sql`update ${table} set ${column} = ${text} where ${key} = ${row.row_key}`.execute(
+          trx,
+        );
+        changed++;
+      }
     }
   }
   return changed;
