@@ -1,10 +1,14 @@
 // Pure statistics used by the figures. Each follows shared/METRICS.md.
 
+/** The values in ascending order: a typed array sorts numbers natively, in half a comparator's time on large lists. */
+function ascending(values: readonly number[]): Float64Array {
+  return Float64Array.from(values).sort();
+}
+
 /** The q-quantile (0–1) by linear interpolation between closest ranks; null for no data. */
 export function quantile(values: readonly number[], q: number): number | null {
   if (values.length === 0) return null;
-  // A typed array sorts numbers natively: half the time of a comparator on large lists.
-  const sorted = Float64Array.from(values).sort();
+  const sorted = ascending(values);
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
@@ -50,8 +54,7 @@ export function mean(values: readonly number[]): number | null {
  */
 export function trimmedMean(values: readonly number[], proportion = 0.1): number | null {
   if (values.length === 0) return null;
-  // A typed array sorts numbers natively: half the time of a comparator on large lists.
-  const sorted = Float64Array.from(values).sort();
+  const sorted = ascending(values);
   const cut = Math.floor(sorted.length * proportion);
   return mean(Array.from(sorted.subarray(cut, sorted.length - cut)));
 }
