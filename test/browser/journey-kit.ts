@@ -445,6 +445,25 @@ export async function actorFor(suite: BrowserSuite, way: Way, userId: string): P
     expectGood(s);
   }
 
+  /** Whether focus, once it has stayed put for 50 ms (half a second at most), is on the skip link. */
+  async function focusSettledOnSkipLink(): Promise<boolean> {
+    const focused = () =>
+      page.evaluate(() => {
+        const a = document.activeElement;
+        return a?.tagName === 'A' && a.getAttribute('href') === '#main'
+          ? 'skip'
+          : (a?.tagName ?? '');
+      });
+    let before = await focused();
+    for (let i = 0; i < 10; i++) {
+      await page.waitForTimeout(50);
+      const now = await focused();
+      if (now === before) return now === 'skip';
+      before = now;
+    }
+    return before === 'skip';
+  }
+
   /**
    * A new page by keyboard: the first Tab focuses the skip link; Tab walks
    * every stop to the end of the page (no trap), checking each; the next Tab
@@ -456,6 +475,10 @@ export async function actorFor(suite: BrowserSuite, way: Way, userId: string): P
     const atFragment = !!new URL(page.url()).hash;
     await page.keyboard.press('Tab');
     if (!atFragment) await expectSkipLink('the first Tab');
+    // Leaving the last stop, focus leaves the page; on a busy machine Chromium
+    // has been seen to bring it round to the first stop by itself a moment
+    // later, before the next Tab. Either way focus comes round to the skip link.
+    let cameRound = false;
     for (let i = 0; ; i++) {
       if (i === MAX_STOPS) {
         throw new Error(
@@ -464,6 +487,10 @@ export async function actorFor(suite: BrowserSuite, way: Way, userId: string): P
       }
       const s = await stop(null);
       if (s.end) break;
+      if (i > 0 && s.skipLink) {
+        cameRound = true;
+        break;
+      }
       expectGood(s);
       await page.keyboard.press('Tab');
     }
@@ -472,7 +499,7 @@ export async function actorFor(suite: BrowserSuite, way: Way, userId: string): P
       (window as unknown as { __paved: { orderProblems: () => string[] } }).__paved.orderProblems(),
     );
     expect(disorder, `focus order at ${where()}: ${disorder.join('; ')}`).toEqual([]);
-    await page.keyboard.press('Tab');
+    if (!cameRound && !(await focusSettledOnSkipLink())) await page.keyboard.press('Tab');
     await expectSkipLink('Tab after the last stop');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => location.hash === '#main');
